@@ -1,0 +1,37 @@
+/**
+ * Every default in one place. The README's configuration table is written from this file: change both together.
+ */
+export const DEFAULTS = {
+  mountPath: '/auth',
+  keyPrefix: 'oar:',
+  session: {
+    cookieName: 'oauth.sid',
+    maxAgeSeconds: 30 * 24 * 60 * 60,
+    secure: true,
+    sameSite: 'lax',
+  },
+  provider: {
+    scopes: ['openid', 'email', 'profile'],
+    responseMode: 'query',
+    fetchUserInfo: true,
+  },
+  stateTtlSeconds: 300,
+  /** Longest pending-login lifetime we accept: a state that lives longer widens the window for a stolen one. */
+  maxStateTtlSeconds: 600,
+  /** Shortest session secret; express-session signs with HMAC-SHA256, so less than 32 characters is guessable. */
+  minSecretLength: 32,
+  bindingCookieName: 'oauth.flow',
+} as const;
+
+/** Authorization parameters the library sets itself; `authorizationParams` may not override them. */
+export const RESERVED_AUTHORIZATION_PARAMS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+]);

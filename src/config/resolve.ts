@@ -1,0 +1,379 @@
+import { ConfigError } from '../errors.js';
+import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
+import type {
+  Logger,
+  OAuthRouterOptions,
+  ProviderOptions,
+  ResolvedConfig,
+  ResolvedProvider,
+  TokenEndpointAuthMethod,
+} from './types.js';
+
+const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
+  'baseUrl',
+  'mountPath',
+  'redis',
+  'keyPrefix',
+  'session',
+  'providers',
+  'successRedirect',
+  'failureRedirect',
+  'logoutRedirect',
+  'signInPath',
+  'allowedReturnToOrigins',
+  'stateTtlSeconds',
+  'kvStore',
+  'userRepository',
+  'logger',
+]);
+const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
+const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
+  'issuer',
+  'clientId',
+  'clientSecret',
+  'scopes',
+  'authorizationParams',
+  'responseMode',
+  'tokenEndpointAuthMethod',
+  'fetchUserInfo',
+  'displayName',
+]);
+const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether a URL points at this machine; plain http is tolerated only there. */
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
+}
+
+/**
+ * Validates options once at startup and fills every default from `defaults.ts`.
+ * Reports every problem in one {@link ConfigError}, each naming the full path of the field and the fix.
+ *
+ * @param input - What the application passed to `oauthRouter()`.
+ * @param env - The environment to read `NODE_ENV` from; only this module reads `process.env`.
+ * @returns The resolved configuration.
+ * @throws ConfigError listing every problem.
+ */
+export function resolveConfig(
+  input: OAuthRouterOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  if (typeof input !== 'object' || input === null) {
+    throw new ConfigError(['options: expected an object: call oauthRouter({ baseUrl, session, providers })']);
+  }
+  rejectUnknownKeys(input, TOP_LEVEL_KEYS, '', problems);
+
+  const baseUrl = parseBaseUrl(input.baseUrl, problems);
+  const mountPath = parsePath(input.mountPath ?? DEFAULTS.mountPath, 'mountPath', problems);
+  const insecureAllowed = baseUrl !== undefined && baseUrl.protocol === 'http:' && isLoopback(baseUrl);
+
+  const session = resolveSession(input, insecureAllowed, production, problems);
+  const providers = new Map<string, ResolvedProvider>();
+  if (typeof input.providers !== 'object' || input.providers === null || Array.isArray(input.providers)) {
+    problems.push(
+      'providers is required: set it to an object such as { google: { clientId, clientSecret } }',
+    );
+  } else {
+    const entries = Object.entries(input.providers);
+    if (entries.length === 0) problems.push('providers is empty: configure at least one provider');
+    for (const [name, options] of entries) {
+      const resolved = resolveProvider(name, options, baseUrl, mountPath, problems);
+      if (resolved) providers.set(name, resolved);
+    }
+  }
+
+  if (input.redis === undefined && (input.kvStore === undefined || input.userRepository === undefined)) {
+    if (production) {
+      problems.push(
+        'redis is required in production: set it to a redis:// URL or an ioredis client (in-memory stores lose every login on restart and do not work across instances)',
+      );
+    } else {
+      warnings.push('redis is not set: using in-memory stores (development only; they are lost on restart)');
+    }
+  } else if (
+    input.redis !== undefined &&
+    typeof input.redis === 'string' &&
+    !/^rediss?:\/\//.test(input.redis)
+  ) {
+    problems.push('redis must be a redis:// or rediss:// URL or an ioredis client');
+  }
+
+  const stateTtlSeconds = input.stateTtlSeconds ?? DEFAULTS.stateTtlSeconds;
+  if (
+    !Number.isInteger(stateTtlSeconds) ||
+    stateTtlSeconds < 1 ||
+    stateTtlSeconds > DEFAULTS.maxStateTtlSeconds
+  ) {
+    problems.push(
+      `stateTtlSeconds must be a whole number from 1 to ${DEFAULTS.maxStateTtlSeconds}: default is 300`,
+    );
+  }
+
+  const allowedReturnToOrigins = new Set<string>();
+  for (const [i, origin] of (input.allowedReturnToOrigins ?? []).entries()) {
+    const url = tryUrl(origin);
+    if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+      problems.push(
+        `allowedReturnToOrigins[${i}] must be an origin like https://app.example.com (no path or slash)`,
+      );
+    } else {
+      allowedReturnToOrigins.add(url.origin);
+    }
+  }
+
+  const successRedirect = optionalRedirect(input.successRedirect, 'successRedirect', problems);
+  const failureRedirect = optionalRedirect(input.failureRedirect, 'failureRedirect', problems);
+  const logoutRedirect = optionalRedirect(input.logoutRedirect, 'logoutRedirect', problems);
+  const firstProvider = providers.keys().next().value;
+  const signInPath =
+    optionalRedirect(input.signInPath, 'signInPath', problems) ??
+    `${baseUrl?.pathname.replace(/\/$/, '') ?? ''}${mountPath}/${firstProvider ?? ''}/login`;
+
+  const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
+  if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
+    problems.push('keyPrefix must be a non-empty string: default is "oar:"');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const logger = input.logger ?? consoleLogger;
+  for (const warning of warnings) logger.warn(`express-oauth-router: ${warning}`);
+
+  const anyFormPost = [...providers.values()].some((p) => p.responseMode === 'form_post');
+  return {
+    baseUrl: baseUrl as URL,
+    mountPath,
+    redis: input.redis,
+    keyPrefix,
+    session: session as ResolvedConfig['session'],
+    providers,
+    successRedirect,
+    failureRedirect,
+    logoutRedirect,
+    signInPath,
+    allowedReturnToOrigins,
+    stateTtlSeconds,
+    kvStore: input.kvStore,
+    userRepository: input.userRepository,
+    logger,
+    bindingCookie: {
+      // __Host- makes the browser refuse the cookie from a sibling subdomain (cookie tossing); it needs Secure and Path=/.
+      name: session?.secure ? `__Host-${DEFAULTS.bindingCookieName}` : DEFAULTS.bindingCookieName,
+      // form_post callbacks are cross-site POSTs: a Lax cookie would not come back with them.
+      sameSite: anyFormPost && session?.secure ? 'none' : 'lax',
+    },
+    production,
+  };
+}
+
+function resolveSession(
+  input: OAuthRouterOptions,
+  insecureAllowed: boolean,
+  production: boolean,
+  problems: string[],
+): ResolvedConfig['session'] | undefined {
+  const options = input.session;
+  if (typeof options !== 'object' || options === null) {
+    problems.push(
+      'session is required: set session.secret to a random string of 32+ characters (e.g. from SESSION_SECRET)',
+    );
+    return undefined;
+  }
+  rejectUnknownKeys(options, SESSION_KEYS, 'session.', problems);
+  const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
+  if (
+    !Array.isArray(secrets) ||
+    secrets.length === 0 ||
+    secrets.some((s) => typeof s !== 'string' || s === '')
+  ) {
+    problems.push(
+      'session.secret is required: set it to a random string of 32+ characters, e.g. `openssl rand -base64 48` in SESSION_SECRET',
+    );
+  } else if (secrets.some((s) => s.length < DEFAULTS.minSecretLength)) {
+    problems.push(`session.secret is too short: use at least ${DEFAULTS.minSecretLength} random characters`);
+  }
+  const secure = options.secure ?? DEFAULTS.session.secure;
+  if (secure === false && !insecureAllowed) {
+    problems.push(
+      'session.secure may be false only for an http://localhost baseUrl: remove it (cookies must be Secure over https)',
+    );
+  }
+  if (secure === false && production) {
+    problems.push('session.secure must not be false in production: remove it');
+  }
+  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULTS.session.maxAgeSeconds;
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 60) {
+    problems.push('session.maxAgeSeconds must be a whole number of seconds, at least 60');
+  }
+  const sameSite = options.sameSite ?? DEFAULTS.session.sameSite;
+  if (sameSite !== 'lax' && sameSite !== 'strict') {
+    problems.push(
+      'session.sameSite must be "lax" or "strict" ("none" would send the session cookie cross-site)',
+    );
+  }
+  const cookieName = options.cookieName ?? DEFAULTS.session.cookieName;
+  if (!/^[A-Za-z0-9._-]+$/.test(cookieName))
+    problems.push('session.cookieName may use only letters, digits, . _ -');
+  return {
+    secrets: Array.isArray(secrets) ? secrets : [],
+    cookieName,
+    maxAgeSeconds,
+    secure,
+    sameSite,
+    store: options.store,
+  };
+}
+
+function resolveProvider(
+  name: string,
+  options: ProviderOptions,
+  baseUrl: URL | undefined,
+  mountPath: string,
+  problems: string[],
+): ResolvedProvider | undefined {
+  const at = `providers.${name}`;
+  if (!PROVIDER_NAME.test(name)) {
+    problems.push(`${at}: provider names must be lowercase letters, digits, - or _ (they appear in URLs)`);
+    return undefined;
+  }
+  if (typeof options !== 'object' || options === null) {
+    problems.push(`${at} must be an object with issuer, clientId and clientSecret`);
+    return undefined;
+  }
+  rejectUnknownKeys(options, PROVIDER_KEYS, `${at}.`, problems);
+  const before = problems.length;
+  let issuer: URL | undefined;
+  if (typeof options.issuer !== 'string' || options.issuer === '') {
+    problems.push(
+      `${at}.issuer is required: set it to the provider's issuer URL (discovery reads /.well-known/openid-configuration)`,
+    );
+  } else {
+    issuer = tryUrl(options.issuer);
+    if (!issuer) problems.push(`${at}.issuer is not a URL: "${options.issuer}"`);
+    else if (issuer.protocol === 'http:' && !isLoopback(issuer)) {
+      problems.push(
+        `${at}.issuer must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)`,
+      );
+    } else if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:') {
+      problems.push(`${at}.issuer must be an https URL`);
+    }
+  }
+  if (typeof options.clientId !== 'string' || options.clientId === '') {
+    problems.push(
+      `${at}.clientId is required: set it to the OAuth client ID from the provider's developer console`,
+    );
+  }
+  if (
+    options.clientSecret !== undefined &&
+    (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+  ) {
+    problems.push(`${at}.clientSecret must be a non-empty string, or omitted for a public client`);
+  }
+  const authMethod: TokenEndpointAuthMethod =
+    options.tokenEndpointAuthMethod ?? (options.clientSecret ? 'client_secret_basic' : 'none');
+  if (!['client_secret_basic', 'client_secret_post', 'none'].includes(authMethod)) {
+    problems.push(`${at}.tokenEndpointAuthMethod must be client_secret_basic, client_secret_post or none`);
+  } else if (authMethod !== 'none' && !options.clientSecret) {
+    problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}`);
+  }
+  const scopes = options.scopes ?? [...DEFAULTS.provider.scopes];
+  if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || /\s/.test(s) || s === '')) {
+    problems.push(`${at}.scopes must be an array of scope strings without spaces`);
+  } else if (!scopes.includes('openid')) {
+    problems.push(`${at}.scopes must include "openid" for an OpenID Connect provider`);
+  }
+  const authorizationParams = options.authorizationParams ?? {};
+  for (const key of Object.keys(authorizationParams)) {
+    if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
+      problems.push(
+        `${at}.authorizationParams.${key} is set by the library and cannot be overridden: remove it`,
+      );
+    } else if (typeof authorizationParams[key] !== 'string') {
+      problems.push(`${at}.authorizationParams.${key} must be a string`);
+    }
+  }
+  const responseMode = options.responseMode ?? DEFAULTS.provider.responseMode;
+  if (responseMode !== 'query' && responseMode !== 'form_post') {
+    problems.push(`${at}.responseMode must be "query" or "form_post"`);
+  }
+  if (problems.length > before || !issuer) return undefined;
+  const base = baseUrl ? baseUrl.href.replace(/\/$/, '') : '';
+  return {
+    name,
+    issuer,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    scopes,
+    authorizationParams,
+    responseMode,
+    tokenEndpointAuthMethod: authMethod,
+    fetchUserInfo: options.fetchUserInfo ?? DEFAULTS.provider.fetchUserInfo,
+    displayName: options.displayName ?? name,
+    redirectUri: `${base}${mountPath}/${name}/callback`,
+    allowInsecureRequests: issuer.protocol === 'http:',
+  };
+}
+
+function parseBaseUrl(value: unknown, problems: string[]): URL | undefined {
+  if (typeof value !== 'string' || value === '') {
+    problems.push(
+      'baseUrl is required: set it to the public origin of the app, e.g. https://app.example.com',
+    );
+    return undefined;
+  }
+  const url = tryUrl(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    problems.push(
+      `baseUrl must be an http(s) URL without query or fragment, e.g. https://app.example.com (got "${value}")`,
+    );
+    return undefined;
+  }
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    problems.push(
+      'baseUrl must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)',
+    );
+  }
+  return url;
+}
+
+function parsePath(value: unknown, field: string, problems: string[]): string {
+  if (typeof value !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    problems.push(`${field} must be a path like /auth (leading slash, no trailing slash)`);
+    return '/auth';
+  }
+  return value;
+}
+
+function optionalRedirect(value: unknown, field: string, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || (!(value.startsWith('/') && !value.startsWith('//')) && !tryUrl(value))) {
+    problems.push(`${field} must be a path like /dashboard or an absolute URL`);
+    return undefined;
+  }
+  return value;
+}
+
+function rejectUnknownKeys(object: object, known: Set<string>, prefix: string, problems: string[]): void {
+  for (const key of Object.keys(object)) {
+    if (!known.has(key)) {
+      problems.push(`${prefix}${key} is not an option: check the spelling (known: ${[...known].join(', ')})`);
+    }
+  }
+}
+
+function tryUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const consoleLogger: Logger = {
+  warn: (message, details) => console.warn(message, details ?? ''),
+  error: (message, details) => console.error(message, details ?? ''),
+};

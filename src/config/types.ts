@@ -1,0 +1,153 @@
+import type { Store as SessionStore } from 'express-session';
+import type { Cluster, Redis } from 'ioredis';
+import type { KvStore } from '../stores/types.js';
+import type { UserRepository } from '../users/types.js';
+
+/** How the client authenticates at the provider's token endpoint. */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** One OpenID Connect provider, found by discovery from its issuer. */
+export interface ProviderOptions {
+  /**
+   * The issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`.
+   * Must be https, except on loopback (localhost, 127.0.0.1, ::1) for development and tests.
+   */
+  issuer: string;
+  /** The OAuth client ID registered with the provider. */
+  clientId: string;
+  /** The client secret. Omit for a public client (PKCE alone). */
+  clientSecret?: string;
+  /** Scopes to request. Default `['openid', 'email', 'profile']`. */
+  scopes?: string[];
+  /** Extra authorization request parameters (e.g. `{ prompt: 'select_account' }`). Protocol parameters cannot be overridden. */
+  authorizationParams?: Record<string, string>;
+  /**
+   * `form_post` makes the provider POST the callback. The browser binding cookie then uses
+   * SameSite=None, because a cross-site POST carries no SameSite=Lax cookie.
+   */
+  responseMode?: 'query' | 'form_post';
+  /** Token endpoint client authentication. Default `client_secret_basic` with a secret, `none` without. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** Read the UserInfo endpoint after the code exchange to complete the profile. Default true. */
+  fetchUserInfo?: boolean;
+  /** Name to show on a sign-in button. Default: the provider key. */
+  displayName?: string;
+}
+
+/** Session cookie and store settings. */
+export interface SessionOptions {
+  /**
+   * Secret(s) that sign the session cookie. The first signs; all verify, so prepend a new secret to
+   * rotate. Each must be at least 32 characters.
+   */
+  secret: string | string[];
+  /** Cookie name. Default `oauth.sid`. */
+  cookieName?: string;
+  /** Session lifetime in seconds. Default 30 days. */
+  maxAgeSeconds?: number;
+  /**
+   * Secure cookie flag. Default true. May be false only when `baseUrl` is http on loopback.
+   * Behind a TLS-terminating proxy, set `app.set('trust proxy', …)` so Express sees https.
+   */
+  secure?: boolean;
+  /** SameSite of the session cookie. Default `lax` (the callback is a top-level navigation from the provider). */
+  sameSite?: 'lax' | 'strict';
+  /** A custom express-session store. Default: connect-redis on `redis`, or a memory store without it. */
+  store?: SessionStore;
+}
+
+/** Minimal logger; by default warnings and errors go to the console, without secrets or stacks. */
+export interface Logger {
+  /** Something is unsafe or degraded but the request can go on. */
+  warn(message: string, details?: Record<string, unknown>): void;
+  /** A request failed on our side or the provider's. */
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Options of {@link oauthRouter}. Every field is documented with its default in the README's configuration table. */
+export interface OAuthRouterOptions {
+  /**
+   * Public origin (and optional path prefix) of the app, e.g. `https://app.example.com`. Redirect URIs are
+   * `baseUrl + mountPath + '/<provider>/callback'`, whatever Host header a request carries.
+   */
+  baseUrl: string;
+  /** Where the auth routes are mounted. Default `/auth`. */
+  mountPath?: string;
+  /**
+   * Redis for flow state, sessions and users: a `redis://` URL or an ioredis client (which stays yours to close).
+   * Omitted: in-memory stores, for development only (an error under NODE_ENV=production).
+   */
+  redis?: string | Redis | Cluster;
+  /** Prefix of every Redis key this library writes. Default `oar:`. */
+  keyPrefix?: string;
+  /** Session settings; `secret` is required. */
+  session: SessionOptions;
+  /** The providers, by the name used in the routes (`/auth/<name>/login`). */
+  providers: Record<string, ProviderOptions>;
+  /** Where to go after sign-in when the login carried no `returnTo`. Omitted: the callback answers JSON `{ user }`. */
+  successRedirect?: string;
+  /** Where to send the browser on a flow error, with `?error=<code>`. Omitted: the callback answers JSON. */
+  failureRedirect?: string;
+  /** Where to go after logout. Omitted: logout answers 204. */
+  logoutRedirect?: string;
+  /** Where `requireAuth()` sends browsers. Default: the login route of the first provider. */
+  signInPath?: string;
+  /** Absolute origins (e.g. `https://admin.example.com`) that `returnTo` may point at besides `baseUrl`'s. */
+  allowedReturnToOrigins?: string[];
+  /** Lifetime of a pending login (state, PKCE verifier, nonce) in seconds. Default 300. */
+  stateTtlSeconds?: number;
+  /** Key-value store for flow state. Default: Redis from `redis`, or in-memory. */
+  kvStore?: KvStore;
+  /** User repository. Default: Redis from `redis`, or in-memory. */
+  userRepository?: UserRepository;
+  /** Logger. Default: console. */
+  logger?: Logger;
+}
+
+/** A provider after defaults are applied. */
+export interface ResolvedProvider {
+  /** The key under `providers`. */
+  name: string;
+  issuer: URL;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string[];
+  authorizationParams: Record<string, string>;
+  responseMode: 'query' | 'form_post';
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  fetchUserInfo: boolean;
+  displayName: string;
+  /** Absolute callback URL registered at the provider. */
+  redirectUri: string;
+  /** Whether plain-http requests are allowed (loopback issuers only). */
+  allowInsecureRequests: boolean;
+}
+
+/** The configuration after validation and defaults; what the rest of the library reads. */
+export interface ResolvedConfig {
+  baseUrl: URL;
+  mountPath: string;
+  redis: string | Redis | Cluster | undefined;
+  keyPrefix: string;
+  session: {
+    secrets: string[];
+    cookieName: string;
+    maxAgeSeconds: number;
+    secure: boolean;
+    sameSite: 'lax' | 'strict';
+    store: SessionStore | undefined;
+  };
+  providers: Map<string, ResolvedProvider>;
+  successRedirect: string | undefined;
+  failureRedirect: string | undefined;
+  logoutRedirect: string | undefined;
+  signInPath: string;
+  allowedReturnToOrigins: Set<string>;
+  stateTtlSeconds: number;
+  kvStore: KvStore | undefined;
+  userRepository: UserRepository | undefined;
+  logger: Logger;
+  /** Name and SameSite of the cookie that binds a pending login to the browser that started it. */
+  bindingCookie: { name: string; sameSite: 'lax' | 'none' };
+  production: boolean;
+}

@@ -1,0 +1,148 @@
+/**
+ * Stable error codes. Applications branch on `err.code`; the strings never change meaning.
+ *
+ * @see docs/errors.md for the cause, what the user sees and the fix of each code.
+ */
+export type ErrorCode =
+  | 'access_denied'
+  | 'invalid_state'
+  | 'invalid_request'
+  | 'provider_error'
+  | 'unknown_provider'
+  | 'unauthenticated'
+  | 'store_unavailable'
+  | 'invalid_config'
+  | 'internal_error';
+
+const STATUS: Record<ErrorCode, number> = {
+  access_denied: 403,
+  invalid_state: 400,
+  invalid_request: 400,
+  provider_error: 502,
+  unknown_provider: 404,
+  unauthenticated: 401,
+  store_unavailable: 503,
+  invalid_config: 500,
+  internal_error: 500,
+};
+
+const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
+  access_denied: 'The sign-in was cancelled or refused at the provider.',
+  invalid_state: 'The sign-in attempt is invalid or has expired. Please start again.',
+  invalid_request: 'The request is malformed.',
+  provider_error: 'The identity provider returned an error. Please try again.',
+  unknown_provider: 'There is no such sign-in provider.',
+  unauthenticated: 'You need to sign in.',
+  store_unavailable: 'The service is temporarily unavailable. Please try again shortly.',
+  invalid_config: 'The server is misconfigured.',
+  internal_error: 'Something went wrong.',
+};
+
+const DOCS_BASE = 'https://github.com/express-oauth-router/express-oauth-router/blob/main/docs/errors.md';
+
+/** Options accepted by {@link OAuthRouterError}. */
+export interface OAuthRouterErrorOptions {
+  /** The underlying error; kept non-enumerable so it never reaches `JSON.stringify` or a log line by accident. */
+  cause?: unknown;
+  /** Overrides the default HTTP status of the code. */
+  status?: number;
+  /** The provider the error concerns, when there is one. */
+  provider?: string;
+}
+
+/**
+ * The one error class of this library. Every failure that reaches an application carries a stable
+ * snake_case {@link ErrorCode}, the HTTP status it maps to, and whether its message may be shown to
+ * end users (`expose`). Internal detail lives in `message` (for logs) and `cause` (non-enumerable);
+ * responses only ever carry {@link OAuthRouterError.publicMessage}.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => {
+ *   if (err instanceof OAuthRouterError && err.code === 'access_denied') return res.redirect('/');
+ *   next(err);
+ * });
+ * ```
+ */
+export class OAuthRouterError extends Error {
+  /** The stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** The HTTP status this error answers with. */
+  readonly status: number;
+  /** Whether {@link OAuthRouterError.publicMessage} is meant for end users (true for 4xx). */
+  readonly expose: boolean;
+  /** The provider the error concerns, when there is one. */
+  readonly provider: string | undefined;
+  /** Link to the section of docs/errors.md that explains this code. */
+  readonly docs: string;
+
+  /**
+   * @param code - The stable code.
+   * @param message - Detail for logs; never sent to clients. Must not contain secrets.
+   * @param options - Cause, status override and provider.
+   */
+  constructor(code: ErrorCode, message: string, options: OAuthRouterErrorOptions = {}) {
+    super(message);
+    this.name = 'OAuthRouterError';
+    this.code = code;
+    this.status = options.status ?? STATUS[code];
+    this.expose = this.status < 500;
+    this.provider = options.provider;
+    this.docs = `${DOCS_BASE}#${code}`;
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true });
+    }
+  }
+
+  /** The message safe to show an end user for this code. */
+  get publicMessage(): string {
+    return PUBLIC_MESSAGE[this.code];
+  }
+
+  /** The JSON body the auth routes answer with: `{ error, message }`, nothing internal. */
+  toJSON(): { error: ErrorCode; message: string } {
+    return { error: this.code, message: this.publicMessage };
+  }
+}
+
+/** Thrown at startup when the configuration is invalid; lists every problem at once. */
+export class ConfigError extends OAuthRouterError {
+  /** Each problem, naming the full path of the field and the fix. */
+  readonly problems: readonly string[];
+
+  /** @param problems - One line per problem: `path: what is wrong: how to fix it`. */
+  constructor(problems: readonly string[]) {
+    super('invalid_config', `Invalid express-oauth-router configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Normalises anything thrown inside the library into an {@link OAuthRouterError}. Unknown errors become
+ * `internal_error` so callers never see a raw exception message or stack.
+ *
+ * @param err - What was thrown.
+ * @returns An OAuthRouterError wrapping it.
+ */
+export function toOAuthRouterError(err: unknown): OAuthRouterError {
+  if (err instanceof OAuthRouterError) return err;
+  if (isStoreConnectionError(err)) {
+    return new OAuthRouterError('store_unavailable', 'The store is unreachable', { cause: err });
+  }
+  return new OAuthRouterError('internal_error', 'Unexpected error', { cause: err });
+}
+
+/** Store adapters throw this when their backend cannot be reached, so requests fail closed with 503. */
+export function storeUnavailable(cause: unknown): OAuthRouterError {
+  return new OAuthRouterError('store_unavailable', 'The store is unreachable', { cause });
+}
+
+function isStoreConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  // ioredis reports a down server with these names/messages once its offline queue gives up.
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue/.test(err.message)
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * The only module that imports openid-client: discovery, PKCE, the authorization URL, the code exchange with
+ * id_token validation, and UserInfo. Everything protocol-level is openid-client's; this file only adapts it.
+ */
+import * as client from 'openid-client';
+import type { ResolvedProvider } from '../config/types.js';
+import { OAuthRouterError } from '../errors.js';
+import type { Profile } from '../providers/types.js';
+
+/** Seconds before a call to a provider is abandoned; a hung provider must not hang our requests. */
+const PROVIDER_TIMEOUT_SECONDS = 10;
+
+/** The per-login secrets minted at login and checked at the callback. */
+export interface AuthorizationSecrets {
+  /** 32 random bytes, base64url: binds the callback to this login (CSRF). */
+  state: string;
+  /** 32 random bytes, base64url: binds the id_token to this login (replay/injection). */
+  nonce: string;
+  /** PKCE code verifier, 32 random bytes base64url (RFC 7636 §4.1). */
+  codeVerifier: string;
+}
+
+/** Mints the state, nonce and PKCE verifier of one login. */
+export function newAuthorizationSecrets(): AuthorizationSecrets {
+  return {
+    state: client.randomState(),
+    nonce: client.randomNonce(),
+    codeVerifier: client.randomPKCECodeVerifier(),
+  };
+}
+
+/** A provider's discovered configuration, fetched on first use and kept. */
+export interface ProviderClient {
+  readonly provider: ResolvedProvider;
+  /** Resolves the discovered configuration; a failed discovery is retried on the next call. */
+  configuration(): Promise<client.Configuration>;
+}
+
+/**
+ * Creates a lazily-discovering client for a provider. Discovery waits for the first login so that an
+ * unreachable provider at boot does not stop the app, and so that a failure is not cached.
+ */
+export function createProviderClient(provider: ResolvedProvider): ProviderClient {
+  let pending: Promise<client.Configuration> | undefined;
+  return {
+    provider,
+    configuration() {
+      pending ??= discover(provider).catch((err: unknown) => {
+        pending = undefined;
+        throw toProviderError(err, provider.name, 'discovery failed');
+      });
+      return pending;
+    },
+  };
+}
+
+async function discover(provider: ResolvedProvider): Promise<client.Configuration> {
+  const auth =
+    provider.tokenEndpointAuthMethod === 'none'
+      ? client.None()
+      : provider.tokenEndpointAuthMethod === 'client_secret_post'
+        ? client.ClientSecretPost(provider.clientSecret)
+        : client.ClientSecretBasic(provider.clientSecret);
+  const config = await client.discovery(provider.issuer, provider.clientId, undefined, auth, {
+    execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
+    timeout: PROVIDER_TIMEOUT_SECONDS,
+  });
+  config.timeout = PROVIDER_TIMEOUT_SECONDS;
+  return config;
+}
+
+/**
+ * Builds the authorization request URL: code flow, PKCE S256, state and nonce.
+ * @see RFC 7636 §4.3, OpenID Connect Core §3.1.2.1
+ */
+export async function buildAuthorizationUrl(
+  providerClient: ProviderClient,
+  secrets: AuthorizationSecrets,
+): Promise<URL> {
+  const { provider } = providerClient;
+  const config = await providerClient.configuration();
+  const params: Record<string, string> = {
+    ...provider.authorizationParams,
+    redirect_uri: provider.redirectUri,
+    response_type: 'code',
+    scope: provider.scopes.join(' '),
+    state: secrets.state,
+    nonce: secrets.nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(secrets.codeVerifier),
+    code_challenge_method: 'S256',
+  };
+  if (provider.responseMode === 'form_post') params.response_mode = 'form_post';
+  return client.buildAuthorizationUrl(config, params);
+}
+
+/** What the code exchange yields. */
+export interface CodeExchangeResult {
+  /** The validated id_token claims, merged with UserInfo when enabled. */
+  claims: Record<string, unknown>;
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Seconds until the access token expires, when the provider said. */
+  expiresIn: number | undefined;
+  scope: string | undefined;
+  tokenType: string;
+  idToken: string | undefined;
+}
+
+/**
+ * Validates the authorization response (state, RFC 9207 `iss`, `error`), exchanges the code with the PKCE
+ * verifier, and validates the id_token (signature, iss, aud, exp, nonce).
+ *
+ * @param callbackParams - The parameters of the callback, from the query (GET) or the form body (POST).
+ */
+export async function exchangeCode(
+  providerClient: ProviderClient,
+  callbackParams: URLSearchParams,
+  secrets: AuthorizationSecrets,
+): Promise<CodeExchangeResult> {
+  const { provider } = providerClient;
+  const config = await providerClient.configuration();
+  // Built from the configured redirect URI, not the request, so a proxy's Host header cannot change redirect_uri.
+  const currentUrl = new URL(provider.redirectUri);
+  for (const [key, value] of callbackParams) currentUrl.searchParams.append(key, value);
+  try {
+    const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: secrets.codeVerifier,
+      expectedState: secrets.state,
+      expectedNonce: secrets.nonce,
+      idTokenExpected: true,
+    });
+    const idClaims = tokens.claims();
+    if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
+    let claims: Record<string, unknown> = { ...idClaims };
+    if (provider.fetchUserInfo && config.serverMetadata().userinfo_endpoint) {
+      const userInfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+      claims = { ...claims, ...userInfo };
+    }
+    return {
+      claims,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresIn: tokens.expiresIn(),
+      scope: tokens.scope,
+      tokenType: tokens.token_type,
+      idToken: tokens.id_token,
+    };
+  } catch (err) {
+    throw toProviderError(err, provider.name, 'code exchange failed');
+  }
+}
+
+/** Maps standard OpenID Connect claims to the normalised {@link Profile}. */
+export function profileFromClaims(provider: string, claims: Record<string, unknown>): Profile {
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const name =
+    str(claims.name) ??
+    ([str(claims.given_name), str(claims.family_name)].filter(Boolean).join(' ') || null) ??
+    str(claims.preferred_username);
+  return {
+    provider,
+    providerAccountId: String(claims.sub),
+    email: str(claims.email),
+    // Some providers send the string "true"; anything else is unverified.
+    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+    name: name ?? str(claims.preferred_username),
+    avatarUrl: str(claims.picture),
+    raw: claims,
+  };
+}
+
+/**
+ * The one place openid-client errors become {@link OAuthRouterError}s. The provider's raw answer is kept as
+ * the non-enumerable `cause`, never in the message shown to users.
+ */
+export function toProviderError(err: unknown, provider: string, context: string): OAuthRouterError {
+  if (err instanceof OAuthRouterError) return err;
+  if (err instanceof client.AuthorizationResponseError) {
+    const code = err.error === 'access_denied' ? 'access_denied' : 'provider_error';
+    return new OAuthRouterError(code, `${provider}: authorization response error "${err.error}"`, {
+      cause: err,
+      provider,
+    });
+  }
+  if (err instanceof client.ResponseBodyError) {
+    return new OAuthRouterError(
+      'provider_error',
+      `${provider}: ${context}: provider answered "${err.error}"`,
+      {
+        cause: err,
+        provider,
+      },
+    );
+  }
+  if (err instanceof client.ClientError && /"state"/.test(err.message)) {
+    return new OAuthRouterError('invalid_state', `${provider}: ${err.message}`, { cause: err, provider });
+  }
+  let message = err instanceof Error ? err.message : String(err);
+  // openid-client's generic message hides which check failed; the wrapped one names it (e.g. the "nonce"
+  // claim) without values. Values stay in the non-enumerable cause, out of logs.
+  const inner = err instanceof client.ClientError ? err.cause : undefined;
+  if (inner instanceof Error && inner.message !== message) message += `: ${inner.message}`;
+  return new OAuthRouterError('provider_error', `${provider}: ${context}: ${message}`, {
+    cause: err,
+    provider,
+  });
+}

@@ -1,0 +1,28 @@
+import type { Request } from 'express';
+import type { ResolvedConfig } from '../config/types.js';
+import type { ProviderClient } from '../flow/oidc.js';
+import type { KvStore } from '../stores/types.js';
+import type { UserRepository } from '../users/types.js';
+
+/** Everything a request handler of this library needs, built once by `oauthRouter()`. */
+export interface RouterContext {
+  config: ResolvedConfig;
+  kvStore: KvStore;
+  users: UserRepository;
+  providerClients: Map<string, ProviderClient>;
+  /** Set once the library has warned that Secure cookies are being dropped over plain http. */
+  warnedInsecureRequest: boolean;
+}
+
+// A WeakMap rather than a property on req: no name clash with other middleware and nothing to cast.
+const contexts = new WeakMap<Request, RouterContext>();
+
+/** Records which router handled a request, so standalone helpers like `requireAuth()` can find its config. */
+export function setContext(req: Request, context: RouterContext): void {
+  contexts.set(req, context);
+}
+
+/** @returns The router context of the request, or undefined when `oauthRouter()` did not see it. */
+export function getContext(req: Request): RouterContext | undefined {
+  return contexts.get(req);
+}

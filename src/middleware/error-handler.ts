@@ -1,0 +1,64 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import type { RouterContext } from './context.js';
+
+/** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
+const FLOW_ERRORS = new Set([
+  'access_denied',
+  'invalid_state',
+  'invalid_request',
+  'provider_error',
+  'store_unavailable',
+]);
+
+/**
+ * Answers an error: a redirect to `failureRedirect?error=<code>` for failed logins when configured, otherwise
+ * JSON `{ error, message }` with the code's status. Never a stack trace, never the internal message.
+ */
+export function sendError(req: Request, res: Response, error: unknown, context: RouterContext): void {
+  const err = toOAuthRouterError(error);
+  logError(err, context);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.set('Cache-Control', 'no-store');
+  const { failureRedirect } = context.config;
+  if (failureRedirect && FLOW_ERRORS.has(err.code) && isFlowRoute(req)) {
+    const target = new URL(failureRedirect, context.config.baseUrl);
+    target.searchParams.set('error', err.code);
+    const location = failureRedirect.startsWith('/') ? `${target.pathname}${target.search}` : target.href;
+    res.redirect(req.method === 'POST' ? 303 : 302, location);
+    return;
+  }
+  res.status(err.status).json(err.toJSON());
+}
+
+/** Express error middleware for the auth routes; also turns body-parser errors into typed ones. */
+export function errorHandler(context: RouterContext): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    sendError(req, res, fromHttpError(error), context);
+  };
+}
+
+function fromHttpError(error: unknown): unknown {
+  if (error instanceof OAuthRouterError) return error;
+  // body-parser and friends throw http-errors with a 4xx status: the client's fault, not ours.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new OAuthRouterError('invalid_request', `Malformed request (${status})`, { status, cause: error });
+  }
+  return error;
+}
+
+function isFlowRoute(req: Request): boolean {
+  return /\/(login|callback)$/.test(req.path);
+}
+
+function logError(err: OAuthRouterError, context: RouterContext): void {
+  if (err.code === 'unauthenticated' || err.code === 'unknown_provider') return;
+  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  const details = { code: err.code, provider: err.provider, cause };
+  if (err.status >= 500) context.config.logger.error(`express-oauth-router: ${err.message}`, details);
+  else context.config.logger.warn(`express-oauth-router: ${err.message}`, details);
+}

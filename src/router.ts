@@ -1,0 +1,118 @@
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import type { Cluster, Redis } from 'ioredis';
+import { resolveConfig } from './config/resolve.js';
+import type { OAuthRouterOptions } from './config/types.js';
+import { createProviderClient } from './flow/oidc.js';
+import { type RouterContext, setContext } from './middleware/context.js';
+import { errorHandler, sendError } from './middleware/error-handler.js';
+import { callbackRoute } from './routes/callback.js';
+import { loginRoute } from './routes/login.js';
+import { logoutRoute } from './routes/logout.js';
+import { providerFor } from './routes/provider-param.js';
+import { createSessionMiddleware } from './session/session.js';
+import { MemoryKvStore } from './stores/memory.js';
+import { RedisKvStore } from './stores/redis.js';
+import { createRedisClient } from './stores/redis-client.js';
+import { MemoryUserRepository } from './users/memory.js';
+import { RedisUserRepository } from './users/redis.js';
+
+/** The middleware returned by {@link oauthRouter}: an Express router with a `close()` for shutdown. */
+export type OAuthRouter = Router & {
+  /** Closes the Redis connection the router opened from a URL (a client you passed in stays open). */
+  close(): Promise<void>;
+};
+
+/** Largest callback form body; a form_post callback carries a code and a state, a few hundred bytes. */
+const CALLBACK_BODY_LIMIT = '16kb';
+
+/**
+ * Per-user OAuth 2.0 / OpenID Connect sign-in for Express, in one `app.use`.
+ *
+ * Mounts the session middleware for the whole app (so `requireAuth()` and `req.user` work on every route)
+ * and, under `mountPath` (default `/auth`): `GET /:provider/login`, `GET|POST /:provider/callback`,
+ * `POST /:provider/logout` and `POST /logout`. Validates the configuration at once and throws a
+ * `ConfigError` naming every bad field.
+ *
+ * @param options - See {@link OAuthRouterOptions}.
+ * @returns Express middleware with a `close()` method.
+ * @example
+ * ```ts
+ * app.use(oauthRouter({
+ *   baseUrl: 'https://app.example.com',
+ *   redis: process.env.REDIS_URL,
+ *   session: { secret: process.env.SESSION_SECRET! },
+ *   providers: { acme: { issuer: 'https://id.acme.example', clientId: '…', clientSecret: '…' } },
+ * }));
+ * app.get('/me', requireAuth(), (req, res) => res.json(req.user));
+ * ```
+ * @see RFC 6749 §4.1, RFC 7636, OpenID Connect Core §3.1
+ */
+export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
+  const config = resolveConfig(options);
+  const ownsRedis = typeof config.redis === 'string';
+  const redis: Redis | Cluster | undefined =
+    typeof config.redis === 'string' ? createRedisClient(config.redis) : config.redis;
+  if (ownsRedis && redis) {
+    // Without a listener ioredis prints every reconnect failure as an unhandled 'error' event.
+    redis.on('error', (err: Error) =>
+      config.logger.error('express-oauth-router: Redis error', { cause: err.message }),
+    );
+  }
+
+  const context: RouterContext = {
+    config,
+    kvStore: config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore()),
+    users:
+      config.userRepository ??
+      (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
+    providerClients: new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)])),
+    warnedInsecureRequest: false,
+  };
+  const session = createSessionMiddleware(config, redis);
+
+  const router = express.Router();
+  router.use((req, res, next) => {
+    setContext(req, context);
+    // A store outage must not leave the request looking signed out (or in): answer 503 and stop.
+    session(req, res, (err?: unknown) => {
+      if (err) {
+        sendError(req, res, err, context);
+        return;
+      }
+      const user = req.session?.oauth?.user;
+      if (user) req.user = user;
+      next();
+    });
+  });
+
+  const auth = express.Router({ mergeParams: false });
+  auth.use(helmet(), (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  auth.get('/:provider/login', loginRoute(context));
+  auth.get('/:provider/callback', callbackRoute(context));
+  auth.post(
+    '/:provider/callback',
+    express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
+    callbackRoute(context),
+  );
+  auth.post('/logout', logoutRoute(context));
+  auth.post(
+    '/:provider/logout',
+    (req, _res, next) => {
+      providerFor(req, context);
+      next();
+    },
+    logoutRoute(context),
+  );
+  auth.use(errorHandler(context));
+  router.use(config.mountPath, auth);
+
+  return Object.assign(router, {
+    async close() {
+      if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  });
+}

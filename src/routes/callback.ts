@@ -1,0 +1,79 @@
+import type { Request, RequestHandler } from 'express';
+import { OAuthRouterError } from '../errors.js';
+import { readBindingId } from '../flow/browser-binding.js';
+import { consumeFlowState } from '../flow/flow-state.js';
+import { exchangeCode, profileFromClaims } from '../flow/oidc.js';
+import type { RouterContext } from '../middleware/context.js';
+import type { OAuthUser } from '../users/types.js';
+import { providerFor } from './provider-param.js';
+
+/**
+ * `GET|POST /:provider/callback`: consumes the state (single use, this browser, this provider), exchanges the
+ * code with PKCE, validates the id_token, finds or creates the user, rotates the session id, and redirects to
+ * `returnTo`/`successRedirect` or answers JSON `{ user }`.
+ */
+export function callbackRoute(context: RouterContext): RequestHandler {
+  const { config } = context;
+  return async (req, res) => {
+    const providerClient = providerFor(req, context);
+    const provider = providerClient.provider.name;
+    const params = callbackParams(req);
+    const flow = await consumeFlowState({
+      store: context.kvStore,
+      keyPrefix: config.keyPrefix,
+      state: params.get('state') ?? undefined,
+      provider,
+      bindingId: readBindingId(req, config),
+    });
+    const result = await exchangeCode(providerClient, params, flow.secrets);
+    const profile = profileFromClaims(provider, result.claims);
+    const user =
+      (await context.users.findByAccount(profile)) ?? (await context.users.createFromProfile(profile));
+    warnIfCookieWillBeDropped(req, context);
+    await signIn(req, user, provider);
+    const target = flow.returnTo ?? config.successRedirect;
+    if (target) {
+      res.redirect(req.method === 'POST' ? 303 : 302, target);
+      return;
+    }
+    res.status(200).json({ user });
+  };
+}
+
+/**
+ * Reads the authorization response. A parameter given twice is refused: RFC 6749 §3.1 forbids it, and a
+ * duplicate `state` or `code` is how parameter-pollution attacks smuggle a second value past a check.
+ */
+function callbackParams(req: Request): URLSearchParams {
+  const source: unknown = req.method === 'POST' ? req.body : req.query;
+  const params = new URLSearchParams();
+  if (typeof source !== 'object' || source === null) return params;
+  for (const [key, value] of Object.entries(source)) {
+    if (typeof value !== 'string') {
+      throw new OAuthRouterError('invalid_request', `Callback parameter "${key}" is repeated or malformed`);
+    }
+    params.set(key, value);
+  }
+  return params;
+}
+
+/** Rotates the session id (session fixation) and stores the user in the new session. */
+async function signIn(req: Request, user: OAuthUser, provider: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
+  req.session.oauth = { user, provider, signedInAt: Date.now() };
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  req.user = user;
+}
+
+// express-session silently omits a Secure cookie on a plain-http request: the login "works" and the user is
+// not signed in. Say why, once.
+function warnIfCookieWillBeDropped(req: Request, context: RouterContext): void {
+  if (context.config.session.secure && !req.secure && !context.warnedInsecureRequest) {
+    context.warnedInsecureRequest = true;
+    context.config.logger.warn(
+      'express-oauth-router: the session cookie is Secure but this request arrived over http, so the browser gets no cookie. Behind a TLS proxy, call app.set("trust proxy", 1).',
+    );
+  }
+}

@@ -1,0 +1,13 @@
+import type { Request } from 'express';
+import { OAuthRouterError } from '../errors.js';
+import type { ProviderClient } from '../flow/oidc.js';
+import type { RouterContext } from '../middleware/context.js';
+
+/** Looks up the `:provider` route parameter; unknown names answer 404 `unknown_provider`. */
+export function providerFor(req: Request, context: RouterContext): ProviderClient {
+  const name = req.params.provider;
+  const providerClient = typeof name === 'string' ? context.providerClients.get(name) : undefined;
+  if (!providerClient)
+    throw new OAuthRouterError('unknown_provider', 'No provider with that name is configured');
+  return providerClient;
+}

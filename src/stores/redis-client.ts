@@ -1,0 +1,15 @@
+import { Redis } from 'ioredis';
+
+/**
+ * Opens the ioredis client for a `redis://` URL given in the config. Timeouts are bounded and retries per
+ * command limited, so that a Redis outage answers 503 quickly instead of hanging requests; the client keeps
+ * reconnecting in the background and the library recovers by itself when Redis returns.
+ */
+export function createRedisClient(url: string): Redis {
+  return new Redis(url, {
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+}

@@ -1,0 +1,49 @@
+import type { Cluster, Redis } from 'ioredis';
+import { storeUnavailable } from '../errors.js';
+import { assertTtl } from './memory.js';
+import type { KvStore } from './types.js';
+
+/**
+ * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL`, atomic on the server,
+ * so a state is single-use even across app instances. Needs Redis >= 6.2.
+ *
+ * @example
+ * ```ts
+ * const redis = new Redis(process.env.REDIS_URL);
+ * oauthRouter({ ..., kvStore: new RedisKvStore(redis) });
+ * ```
+ */
+export class RedisKvStore implements KvStore {
+  readonly #client: Redis | Cluster;
+
+  /** @param client - An ioredis client; this store never opens or closes it. */
+  constructor(client: Redis | Cluster) {
+    this.#client = client;
+  }
+
+  async get(key: string): Promise<string | null> {
+    return guard(() => this.#client.get(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    await guard(() => this.#client.set(key, value, 'EX', ttlSeconds));
+  }
+
+  async take(key: string): Promise<string | null> {
+    return guard(() => this.#client.getdel(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await guard(() => this.#client.del(key));
+  }
+}
+
+/** Runs a Redis command and turns any transport failure into `store_unavailable`, so callers fail closed. */
+export async function guard<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (err) {
+    throw storeUnavailable(err);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Profile } from '../providers/types.js';
+import { guard } from '../stores/redis.js';
+import { newUserFromProfile, normalizeEmail } from './new-user.js';
+import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
+
+/**
+ * {@link UserRepository} on Redis. Keys: `<prefix>user:<id>` (JSON), `<prefix>account:<provider>:<id>` →
+ * user id, `<prefix>email:<email>` → user id (verified emails only), `<prefix>user-accounts:<id>` (list).
+ * No multi-key transactions, so it works unchanged on Redis Cluster; uniqueness comes from `SET NX`.
+ */
+export class RedisUserRepository implements UserRepository {
+  readonly #client: Redis | Cluster;
+  readonly #prefix: string;
+
+  /**
+   * @param client - An ioredis client; never opened or closed here.
+   * @param prefix - Key prefix, default `oar:`.
+   */
+  constructor(client: Redis | Cluster, prefix = 'oar:') {
+    this.#client = client;
+    this.#prefix = prefix;
+  }
+
+  async findById(id: string): Promise<OAuthUser | null> {
+    const json = await guard(() => this.#client.get(`${this.#prefix}user:${id}`));
+    return json ? (JSON.parse(json) as OAuthUser) : null;
+  }
+
+  async findByAccount(account: LinkedAccount): Promise<OAuthUser | null> {
+    const id = await guard(() => this.#client.get(this.#accountKey(account)));
+    return id ? this.findById(id) : null;
+  }
+
+  async findByVerifiedEmail(email: string): Promise<OAuthUser | null> {
+    const id = await guard(() => this.#client.get(`${this.#prefix}email:${normalizeEmail(email)}`));
+    return id ? this.findById(id) : null;
+  }
+
+  async createFromProfile(profile: Profile): Promise<OAuthUser> {
+    const user = newUserFromProfile(profile);
+    await guard(() => this.#client.set(`${this.#prefix}user:${user.id}`, JSON.stringify(user)));
+    // The account key decides the race: whoever sets it first owns the account; the loser's record is removed.
+    const won = await guard(() => this.#client.set(this.#accountKey(profile), user.id, 'NX'));
+    if (won !== 'OK') {
+      await guard(() => this.#client.del(`${this.#prefix}user:${user.id}`));
+      const existing = await this.findByAccount(profile);
+      if (existing) return existing;
+      throw new Error('account key vanished during creation');
+    }
+    await guard(() => this.#client.rpush(this.#listKey(user.id), JSON.stringify(accountOf(profile))));
+    if (user.email && user.emailVerified) {
+      await guard(() =>
+        this.#client.set(`${this.#prefix}email:${normalizeEmail(user.email as string)}`, user.id, 'NX'),
+      );
+    }
+    return user;
+  }
+
+  async linkAccount(userId: string, account: LinkedAccount): Promise<boolean> {
+    const won = await guard(() => this.#client.set(this.#accountKey(account), userId, 'NX'));
+    if (won === 'OK') {
+      await guard(() => this.#client.rpush(this.#listKey(userId), JSON.stringify(accountOf(account))));
+      return true;
+    }
+    return (await guard(() => this.#client.get(this.#accountKey(account)))) === userId;
+  }
+
+  async listAccounts(userId: string): Promise<LinkedAccount[]> {
+    const items = await guard(() => this.#client.lrange(this.#listKey(userId), 0, -1));
+    return items.map((item) => JSON.parse(item) as LinkedAccount);
+  }
+
+  #accountKey(account: LinkedAccount): string {
+    return `${this.#prefix}account:${account.provider}:${account.providerAccountId}`;
+  }
+
+  #listKey(userId: string): string {
+    return `${this.#prefix}user-accounts:${userId}`;
+  }
+}
+
+function accountOf(account: LinkedAccount): LinkedAccount {
+  return { provider: account.provider, providerAccountId: account.providerAccountId };
+}

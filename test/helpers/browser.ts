@@ -1,0 +1,98 @@
+import { request as httpRequest } from 'node:http';
+
+/**
+ * A minimal browser for protocol tests: real HTTP over node:http (fetch would force Sec-Fetch-Mode: cors), a cookie jar per host:port, manual redirects
+ * (so each hop can be inspected or tampered with). Cookie paths and expiry are honoured only as far as the
+ * flows need: Max-Age=0 / past Expires delete.
+ */
+export class Browser {
+  readonly jar = new Map<string, Map<string, string>>();
+
+  /** Sends one request with this browser's cookies for the URL's host, storing any Set-Cookie it gets back. */
+  async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    const target = new URL(url);
+    const headers = new Headers(init.headers);
+    const cookies = this.jar.get(target.host);
+    if (cookies && cookies.size > 0 && !headers.has('cookie')) {
+      headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    }
+    const res = await send(target, init.method ?? 'GET', headers, init.body);
+    this.store(target.host, res.headers.getSetCookie());
+    return res;
+  }
+
+  /** Follows redirects from `url` until a response is not a redirect or `stop(url)` says to stop. */
+  async follow(
+    url: string | URL,
+    stop: (next: URL) => boolean = () => false,
+    init: RequestInit = {},
+  ): Promise<{ res: Response; url: URL }> {
+    let current = new URL(url);
+    let res = await this.request(current, init);
+    for (let hops = 0; hops < 20 && res.status >= 300 && res.status < 400; hops++) {
+      const location = res.headers.get('location');
+      if (!location) break;
+      const next = new URL(location, current);
+      if (stop(next)) return { res, url: next };
+      await res.arrayBuffer();
+      current = next;
+      res = await this.request(current);
+    }
+    return { res, url: current };
+  }
+
+  /** The value of a cookie this browser holds for a host, if any. */
+  cookie(host: string, name: string): string | undefined {
+    return this.jar.get(host)?.get(name);
+  }
+
+  /** Sets (or with undefined, removes) a cookie by hand, as an attacker controlling this browser could. */
+  setCookie(host: string, name: string, value: string | undefined): void {
+    const cookies = this.jar.get(host) ?? new Map<string, string>();
+    if (value === undefined) cookies.delete(name);
+    else cookies.set(name, value);
+    this.jar.set(host, cookies);
+  }
+
+  private store(host: string, setCookies: string[]): void {
+    for (const line of setCookies) {
+      const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const expired = attributes.some(
+        (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()),
+      );
+      this.setCookie(host, name, expired ? undefined : value);
+    }
+  }
+}
+
+/** One HTTP request with exactly the given headers, answered as a fetch Response (3xx not followed). */
+export function send(
+  url: URL,
+  method: string,
+  headers: Headers,
+  body?: RequestInit['body'],
+): Promise<Response> {
+  const payload = body === undefined || body === null ? undefined : String(body);
+  if (payload !== undefined && !headers.has('content-type')) headers.set('content-type', 'text/plain');
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: Object.fromEntries(headers), agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          for (const item of Array.isArray(v) ? v : [v ?? '']) out.append(k, item);
+        }
+        const status = res.statusCode ?? 500;
+        const nullBody = status === 204 || status === 304 || method === 'HEAD';
+        resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: out }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -1,0 +1,219 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import type { ClientMetadata } from 'oidc-provider';
+import {
+  type DevProvider,
+  type DevProviderOptions,
+  startDevProvider,
+} from '../../example-app/dev-provider/index.js';
+import {
+  type OAuthRouter,
+  type OAuthRouterOptions,
+  oauthRouter,
+  type ProviderOptions,
+  requireAuth,
+} from '../../src/index.js';
+import type { Browser } from './browser.js';
+
+export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
+export const CLIENT_SECRET = 'acme-client-secret-0123456789';
+
+/** Log lines the router wrote, so tests can assert on them (and keep the output quiet). */
+export interface CapturedLog {
+  level: 'warn' | 'error';
+  message: string;
+  details: unknown;
+}
+
+export interface StackOptions {
+  /** redis:// URL; omitted means in-memory stores. */
+  redisUrl?: string;
+  /** App-side path prefix (the app is mounted under it), e.g. '/myapp'. */
+  prefix?: string;
+  /** Router options merged over the defaults below. */
+  router?: Partial<OAuthRouterOptions>;
+  /** Provider entries by name; default one OIDC provider "acme" on the dev OP. Receives the OP issuer. */
+  providers?: (issuer: string) => Record<string, ProviderOptions>;
+  /** Extra oidc-provider options. */
+  op?: Partial<DevProviderOptions>;
+  /** Extra client metadata for the default client. */
+  client?: Partial<ClientMetadata>;
+}
+
+export interface Stack {
+  baseUrl: string;
+  origin: string;
+  mountPath: string;
+  app: Express;
+  op: DevProvider;
+  router: OAuthRouter;
+  logs: CapturedLog[];
+  /** URL of a route on the app, with the prefix. */
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts the dev OP and an app with oauthRouter on real loopback ports. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const prefix = options.prefix ?? '';
+  const baseUrl = `${origin}${prefix}`;
+  const mountPath = options.router?.mountPath ?? '/auth';
+  const providerNames = ['acme', 'other'];
+  const op = await startDevProvider({
+    clients: [
+      {
+        client_id: 'acme-app',
+        client_secret: CLIENT_SECRET,
+        redirect_uris: providerNames.map((p) => `${baseUrl}${mountPath}/${p}/callback`),
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        ...options.client,
+      },
+    ],
+    ...options.op,
+  });
+  const logs: CapturedLog[] = [];
+  const providers = options.providers?.(op.issuer) ?? {
+    acme: { issuer: op.issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET },
+  };
+  const router = oauthRouter({
+    baseUrl,
+    redis: options.redisUrl,
+    session: { secret: TEST_SECRET, secure: false },
+    providers,
+    logger: {
+      warn: (message, details) => logs.push({ level: 'warn', message, details }),
+      error: (message, details) => logs.push({ level: 'error', message, details }),
+    },
+    ...options.router,
+  });
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.use(router);
+  app.get('/me', requireAuth(), (req, res) => {
+    res.json({ user: req.user });
+  });
+  app.get('/', (_req, res) => {
+    res.send('home');
+  });
+  const outer = express();
+  outer.set('trust proxy', 'loopback');
+  outer.use(prefix || '/', app);
+  server.on('request', outer);
+  return {
+    baseUrl,
+    origin,
+    mountPath,
+    app,
+    op,
+    router,
+    logs,
+    url: (path) => `${baseUrl}${path}`,
+    async close() {
+      await router.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await op.close();
+    },
+  };
+}
+
+/** What the provider sends the browser back to the app with. */
+export interface AuthorizationResponse {
+  /** The callback URL (with query for response_mode=query). */
+  url: URL;
+  /** For response_mode=form_post: the form fields the provider's auto-submitting page posts. */
+  form?: URLSearchParams;
+}
+
+export interface AuthorizeOptions {
+  provider?: string;
+  email?: string;
+  name?: string;
+  emailVerified?: boolean;
+  returnTo?: string;
+  /** Press "Cancel" on the provider's login form. */
+  deny?: boolean;
+}
+
+/**
+ * Drives `browser` from the app's login route through the provider's login form, and stops right before
+ * the callback request so a test can replay, tamper with, or send it from another browser.
+ */
+export async function authorize(
+  stack: Stack,
+  browser: Browser,
+  options: AuthorizeOptions = {},
+): Promise<AuthorizationResponse> {
+  const provider = options.provider ?? 'acme';
+  const login = new URL(stack.url(`${stack.mountPath}/${provider}/login`));
+  if (options.returnTo !== undefined) login.searchParams.set('returnTo', options.returnTo);
+  const start = await browser.request(login);
+  if (start.status !== 302) throw new Error(`login answered ${start.status}: ${await start.text()}`);
+  const authorizationUrl = new URL(start.headers.get('location') as string);
+  const interaction = await browser.follow(authorizationUrl, (next) => next.origin === stack.origin);
+  // The provider remembers the browser (SSO) and answers at once, without its login form.
+  if (interaction.url.origin === stack.origin && !options.deny) return { url: interaction.url };
+  if (interaction.res.status !== 200)
+    throw new Error(`provider answered ${interaction.res.status} at ${interaction.url}`);
+  await interaction.res.text();
+  const form = new URLSearchParams({
+    action: options.deny ? 'deny' : 'login',
+    email: options.email ?? 'ada@example.test',
+    name: options.name ?? 'Ada Lovelace',
+    email_verified: String(options.emailVerified ?? true),
+  });
+  const done = await browser.follow(interaction.url, (next) => next.origin === stack.origin, {
+    method: 'POST',
+    body: form,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (done.url.origin === stack.origin) return { url: done.url };
+  // response_mode=form_post: an HTML page with an auto-submitting form.
+  const html = await done.res.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error(`provider did not return to the app (status ${done.res.status})`);
+  const fields = new URLSearchParams();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields.set(m[1] as string, decodeHtml(m[2] as string));
+  return { url: new URL(decodeHtml(action)), form: fields };
+}
+
+/** Sends the authorization response to the app's callback from `browser`. */
+export function sendCallback(
+  browser: Browser,
+  response: AuthorizationResponse,
+  init: RequestInit = {},
+): Promise<Response> {
+  if (response.form) {
+    return browser.request(response.url, {
+      method: 'POST',
+      body: response.form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      ...init,
+    });
+  }
+  return browser.request(response.url, init);
+}
+
+/** authorize() then the callback: a full sign-in. */
+export async function signIn(
+  stack: Stack,
+  browser: Browser,
+  options: AuthorizeOptions = {},
+): Promise<Response> {
+  return sendCallback(browser, await authorize(stack, browser, options));
+}
+
+function decodeHtml(s: string): string {
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}
