@@ -190,12 +190,9 @@ export function sendCallback(
   init: RequestInit = {},
 ): Promise<Response> {
   if (response.form) {
-    return browser.request(response.url, {
-      method: 'POST',
-      body: response.form,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      ...init,
-    });
+    const headers = new Headers(init.headers);
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+    return browser.request(response.url, { ...init, method: 'POST', body: response.form, headers });
   }
   return browser.request(response.url, init);
 }

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Browser } from '../helpers/browser.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import {
+  authorize,
+  CLIENT_SECRET,
+  type Stack,
+  sendCallback,
+  signIn,
+  startStack,
+  TEST_SECRET,
+} from '../helpers/stack.js';
+
+let redis: TestRedis;
+let stack: Stack;
+beforeAll(async () => {
+  redis = await startRedis();
+  stack = await startStack({ redisUrl: redis.url });
+});
+afterAll(async () => {
+  await stack.close();
+  await redis.stop();
+});
+
+const SECRETS = [CLIENT_SECRET, TEST_SECRET];
+
+async function expectCleanError(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).toBe(status);
+  const text = await res.text();
+  expect(JSON.parse(text)).toEqual({ error: code, message: expect.any(String) });
+  expect(text).not.toMatch(/\bat .+:\d+:\d+|Error:|node_modules/);
+  for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+describe('bad input gets a typed error, no stack, no secret', () => {
+  it('answers repeated callback parameters with invalid_request', async () => {
+    const browser = new Browser();
+    const response = await authorize(stack, browser);
+    response.url.searchParams.append('code', 'second-code');
+    await expectCleanError(await sendCallback(browser, response), 400, 'invalid_request');
+  });
+
+  it('answers a provider-side token failure with provider_error and keeps the detail in the log only', async () => {
+    const browser = new Browser();
+    const response = await authorize(stack, browser);
+    response.url.searchParams.set('code', 'not-a-real-code');
+    await expectCleanError(await sendCallback(browser, response), 502, 'provider_error');
+    const logged = JSON.stringify(stack.logs);
+    expect(logged).toContain('invalid_grant');
+    for (const secret of SECRETS) expect(logged).not.toContain(secret);
+  });
+
+  it('answers an oversized or malformed form_post body with invalid_request, never 500', async () => {
+    const big = await fetch(stack.url('/auth/acme/callback'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `state=${'a'.repeat(64 * 1024)}`,
+    });
+    await expectCleanError(big, 413, 'invalid_request');
+    const many = await fetch(stack.url('/auth/acme/callback'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Array.from({ length: 50 }, (_, i) => `p${i}=1`).join('&'),
+    });
+    await expectCleanError(many, 413, 'invalid_request');
+  });
+
+  it('never puts tokens or the authorization code in the session or user JSON', async () => {
+    const browser = new Browser();
+    const response = await authorize(stack, browser);
+    const res = await sendCallback(browser, response);
+    const text = await res.text();
+    expect(text).not.toContain(response.url.searchParams.get('code') as string);
+    const client = redis.client();
+    const keys = await client.keys('oar:sess:*');
+    for (const key of keys) {
+      const value = (await client.get(key)) as string;
+      expect(value).not.toMatch(/access_token|refresh_token|id_token|eyJ/);
+    }
+  });
+
+  it('keeps serving after a failed sign-in', async () => {
+    expect((await signIn(stack, new Browser())).status).toBe(200);
+  });
+});
+
+describe('store outage fails closed', () => {
+  it('answers 503 store_unavailable while Redis is down and recovers when it returns', async () => {
+    const own = await startRedis();
+    const local = await startStack({ redisUrl: own.url });
+    try {
+      const browser = new Browser();
+      await signIn(local, browser);
+      await own.kill();
+      const me = await browser.request(local.url('/me'), { headers: { accept: 'application/json' } });
+      await expectCleanError(me, 503, 'store_unavailable');
+      const login = await browser.request(local.url('/auth/acme/login'));
+      await expectCleanError(login, 503, 'store_unavailable');
+      await own.restart();
+      // Redis restarted empty (no persistence): the session is gone, so the answer is a clean 401, then sign-in works.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 401; i++) {
+        status = (await browser.request(local.url('/me'), { headers: { accept: 'application/json' } }))
+          .status;
+        if (status !== 401) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(401);
+      expect((await signIn(local, new Browser())).status).toBe(200);
+    } finally {
+      await local.close();
+      await own.stop();
+    }
+  });
+});
