@@ -40,6 +40,15 @@ export class MemoryKvStore implements KvStore {
     this.#entries.delete(key);
   }
 
+  /**
+   * Seconds until `key` expires, or null when it is missing. Introspection for tests and debugging, like
+   * Redis's `TTL`; not part of {@link KvStore}.
+   */
+  remainingTtlSeconds(key: string): number | null {
+    const entry = this.#live(key);
+    return entry ? Math.ceil((entry.expiresAt - this.#now()) / 1000) : null;
+  }
+
   #live(key: string): { value: string; expiresAt: number } | undefined {
     const entry = this.#entries.get(key);
     if (entry && entry.expiresAt <= this.#now()) {

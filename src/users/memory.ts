@@ -28,18 +28,24 @@ export class MemoryUserRepository implements UserRepository {
   }
 
   async createFromProfile(profile: Profile): Promise<OAuthUser> {
-    const existing = await this.findByAccount(profile);
-    if (existing) return existing;
+    // No await between the check and the writes: concurrent first sign-ins of one account must not both create.
+    const ownerId = this.#accounts.get(accountKey(profile));
+    const owner = ownerId ? this.#users.get(ownerId) : undefined;
+    if (owner) return { ...owner };
     const user = newUserFromProfile(profile);
     this.#users.set(user.id, user);
     if (user.email && user.emailVerified && !this.#emails.has(normalizeEmail(user.email))) {
       this.#emails.set(normalizeEmail(user.email), user.id);
     }
-    await this.linkAccount(user.id, profile);
+    this.#link(user.id, profile);
     return { ...user };
   }
 
   async linkAccount(userId: string, account: LinkedAccount): Promise<boolean> {
+    return this.#link(userId, account);
+  }
+
+  #link(userId: string, account: LinkedAccount): boolean {
     const key = accountKey(account);
     const owner = this.#accounts.get(key);
     if (owner) return owner === userId;

@@ -1,0 +1,143 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveConfig } from '../src/config/resolve.js';
+import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
+
+const SECRET = 'x'.repeat(40);
+const valid = (): OAuthRouterOptions => ({
+  baseUrl: 'https://app.example.com',
+  redis: 'redis://127.0.0.1:1',
+  session: { secret: SECRET },
+  providers: { acme: { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 'secret' } },
+});
+const quiet = { warn: () => {}, error: () => {} };
+
+function problemsOf(options: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    resolveConfig({ logger: quiet, ...(options as OAuthRouterOptions) }, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).code).toBe('invalid_config');
+    return [...(err as ConfigError).problems];
+  }
+  return [];
+}
+
+describe('resolveConfig', () => {
+  it('accepts a minimal configuration and fills the defaults', () => {
+    const config = resolveConfig({ ...valid(), logger: quiet }, {});
+    expect(config.mountPath).toBe('/auth');
+    expect(config.session).toMatchObject({ cookieName: 'oauth.sid', maxAgeSeconds: 2_592_000, secure: true, sameSite: 'lax' });
+    expect(config.stateTtlSeconds).toBe(300);
+    expect(config.signInPath).toBe('/auth/acme/login');
+    const acme = config.providers.get('acme');
+    expect(acme).toMatchObject({
+      scopes: ['openid', 'email', 'profile'],
+      redirectUri: 'https://app.example.com/auth/acme/callback',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      responseMode: 'query',
+    });
+    expect(config.bindingCookie).toEqual({ name: '__Host-oauth.flow', sameSite: 'lax' });
+  });
+
+  it('names the field and the fix for a missing secret', () => {
+    const problems = problemsOf({ ...valid(), session: {} });
+    expect(problems).toEqual([expect.stringMatching(/^session\.secret is required: set it to a random string/)]);
+  });
+
+  it('refuses a short secret, and accepts an array of secrets for rotation', () => {
+    expect(problemsOf({ ...valid(), session: { secret: 'short' } })).toEqual([expect.stringMatching(/session\.secret is too short/)]);
+    expect(problemsOf({ ...valid(), session: { secret: [SECRET, `${SECRET}old`] } })).toEqual([]);
+  });
+
+  it('names a provider without clientId', () => {
+    const problems = problemsOf({ ...valid(), providers: { acme: { issuer: 'https://id.acme.example' } } });
+    expect(problems).toEqual([expect.stringMatching(/^providers\.acme\.clientId is required: set it to the OAuth client ID/)]);
+  });
+
+  it('refuses an http issuer outside loopback and allows it on loopback', () => {
+    const remote = problemsOf({ ...valid(), providers: { acme: { issuer: 'http://id.acme.example', clientId: 'id' } } });
+    expect(remote).toEqual([expect.stringMatching(/^providers\.acme\.issuer must use https/)]);
+    for (const host of ['localhost:4000', '127.0.0.1:4000', '[::1]:4000']) {
+      expect(problemsOf({ ...valid(), providers: { acme: { issuer: `http://${host}`, clientId: 'id' } } })).toEqual([]);
+    }
+  });
+
+  it('refuses in-memory stores under NODE_ENV=production and only warns in development', () => {
+    const { redis: _omit, ...noRedis } = valid();
+    expect(problemsOf(noRedis, { NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^redis is required in production/)]);
+    const warnings: string[] = [];
+    resolveConfig({ ...noRedis, logger: { warn: (m) => warnings.push(m), error: () => {} } }, {});
+    expect(warnings).toEqual([expect.stringMatching(/in-memory stores/)]);
+  });
+
+  it('allows insecure cookies only for an http loopback baseUrl, never in production', () => {
+    expect(problemsOf({ ...valid(), session: { secret: SECRET, secure: false } })).toEqual([
+      expect.stringMatching(/^session\.secure may be false only for an http:\/\/localhost baseUrl/),
+    ]);
+    const local = { ...valid(), baseUrl: 'http://localhost:3000', session: { secret: SECRET, secure: false } };
+    expect(problemsOf(local)).toEqual([]);
+    expect(problemsOf(local, { NODE_ENV: 'production' })).toEqual([expect.stringMatching(/session\.secure must not be false in production/)]);
+  });
+
+  it('rejects unknown keys (typos) at every level', () => {
+    const problems = problemsOf({
+      ...valid(),
+      sesion: {},
+      session: { secret: SECRET, maxAge: 1 },
+      providers: { acme: { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 's', scope: ['openid'] } },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^sesion is not an option: check the spelling/),
+      expect.stringMatching(/^session\.maxAge is not an option/),
+      expect.stringMatching(/^providers\.acme\.scope is not an option/),
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ baseUrl: 'ftp://x', session: { secret: '' }, providers: { 'Bad Name': {} } });
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+    expect(problems.some((p) => p.startsWith('baseUrl'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('session.secret'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('providers.Bad Name'))).toBe(true);
+  });
+
+  it('refuses overriding protocol parameters, scopes without openid, and an over-long state TTL', () => {
+    const problems = problemsOf({
+      ...valid(),
+      stateTtlSeconds: 3600,
+      providers: {
+        acme: {
+          issuer: 'https://id.acme.example',
+          clientId: 'id',
+          clientSecret: 's',
+          scopes: ['email'],
+          authorizationParams: { state: 'fixed', prompt: 'login' },
+        },
+      },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^stateTtlSeconds must be a whole number from 1 to 600/),
+        expect.stringMatching(/^providers\.acme\.scopes must include "openid"/),
+        expect.stringMatching(/^providers\.acme\.authorizationParams\.state is set by the library/),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('uses SameSite=None for the binding cookie when a provider posts its callback', () => {
+    const config = resolveConfig(
+      {
+        ...valid(),
+        logger: quiet,
+        providers: { apple: { issuer: 'https://appleid.apple.com', clientId: 'id', clientSecret: 's', responseMode: 'form_post' } },
+      },
+      {},
+    );
+    expect(config.bindingCookie.sameSite).toBe('none');
+  });
+
+  it('makes oauthRouter() throw the ConfigError at startup, with a readable message', () => {
+    expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(/Invalid express-oauth-router configuration:\n {2}- session\.secret/);
+  });
+});
