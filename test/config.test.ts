@@ -26,7 +26,12 @@ describe('resolveConfig', () => {
   it('accepts a minimal configuration and fills the defaults', () => {
     const config = resolveConfig({ ...valid(), logger: quiet }, {});
     expect(config.mountPath).toBe('/auth');
-    expect(config.session).toMatchObject({ cookieName: 'oauth.sid', maxAgeSeconds: 2_592_000, secure: true, sameSite: 'lax' });
+    expect(config.session).toMatchObject({
+      cookieName: 'oauth.sid',
+      maxAgeSeconds: 2_592_000,
+      secure: true,
+      sameSite: 'lax',
+    });
     expect(config.stateTtlSeconds).toBe(300);
     expect(config.signInPath).toBe('/auth/acme/login');
     const acme = config.providers.get('acme');
@@ -41,30 +46,43 @@ describe('resolveConfig', () => {
 
   it('names the field and the fix for a missing secret', () => {
     const problems = problemsOf({ ...valid(), session: {} });
-    expect(problems).toEqual([expect.stringMatching(/^session\.secret is required: set it to a random string/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^session\.secret is required: set it to a random string/),
+    ]);
   });
 
   it('refuses a short secret, and accepts an array of secrets for rotation', () => {
-    expect(problemsOf({ ...valid(), session: { secret: 'short' } })).toEqual([expect.stringMatching(/session\.secret is too short/)]);
+    expect(problemsOf({ ...valid(), session: { secret: 'short' } })).toEqual([
+      expect.stringMatching(/session\.secret is too short/),
+    ]);
     expect(problemsOf({ ...valid(), session: { secret: [SECRET, `${SECRET}old`] } })).toEqual([]);
   });
 
   it('names a provider without clientId', () => {
     const problems = problemsOf({ ...valid(), providers: { acme: { issuer: 'https://id.acme.example' } } });
-    expect(problems).toEqual([expect.stringMatching(/^providers\.acme\.clientId is required: set it to the OAuth client ID/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^providers\.acme\.clientId is required: set it to the OAuth client ID/),
+    ]);
   });
 
   it('refuses an http issuer outside loopback and allows it on loopback', () => {
-    const remote = problemsOf({ ...valid(), providers: { acme: { issuer: 'http://id.acme.example', clientId: 'id' } } });
+    const remote = problemsOf({
+      ...valid(),
+      providers: { acme: { issuer: 'http://id.acme.example', clientId: 'id' } },
+    });
     expect(remote).toEqual([expect.stringMatching(/^providers\.acme\.issuer must use https/)]);
     for (const host of ['localhost:4000', '127.0.0.1:4000', '[::1]:4000']) {
-      expect(problemsOf({ ...valid(), providers: { acme: { issuer: `http://${host}`, clientId: 'id' } } })).toEqual([]);
+      expect(
+        problemsOf({ ...valid(), providers: { acme: { issuer: `http://${host}`, clientId: 'id' } } }),
+      ).toEqual([]);
     }
   });
 
   it('refuses in-memory stores under NODE_ENV=production and only warns in development', () => {
     const { redis: _omit, ...noRedis } = valid();
-    expect(problemsOf(noRedis, { NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^redis is required in production/)]);
+    expect(problemsOf(noRedis, { NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^redis is required in production/),
+    ]);
     const warnings: string[] = [];
     resolveConfig({ ...noRedis, logger: { warn: (m) => warnings.push(m), error: () => {} } }, {});
     expect(warnings).toEqual([expect.stringMatching(/in-memory stores/)]);
@@ -74,9 +92,15 @@ describe('resolveConfig', () => {
     expect(problemsOf({ ...valid(), session: { secret: SECRET, secure: false } })).toEqual([
       expect.stringMatching(/^session\.secure may be false only for an http:\/\/localhost baseUrl/),
     ]);
-    const local = { ...valid(), baseUrl: 'http://localhost:3000', session: { secret: SECRET, secure: false } };
+    const local = {
+      ...valid(),
+      baseUrl: 'http://localhost:3000',
+      session: { secret: SECRET, secure: false },
+    };
     expect(problemsOf(local)).toEqual([]);
-    expect(problemsOf(local, { NODE_ENV: 'production' })).toEqual([expect.stringMatching(/session\.secure must not be false in production/)]);
+    expect(problemsOf(local, { NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/session\.secure must not be false in production/),
+    ]);
   });
 
   it('rejects unknown keys (typos) at every level', () => {
@@ -84,7 +108,9 @@ describe('resolveConfig', () => {
       ...valid(),
       sesion: {},
       session: { secret: SECRET, maxAge: 1 },
-      providers: { acme: { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 's', scope: ['openid'] } },
+      providers: {
+        acme: { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 's', scope: ['openid'] },
+      },
     });
     expect(problems).toEqual([
       expect.stringMatching(/^sesion is not an option: check the spelling/),
@@ -94,7 +120,11 @@ describe('resolveConfig', () => {
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf({ baseUrl: 'ftp://x', session: { secret: '' }, providers: { 'Bad Name': {} } });
+    const problems = problemsOf({
+      baseUrl: 'ftp://x',
+      session: { secret: '' },
+      providers: { 'Bad Name': {} },
+    });
     expect(problems.length).toBeGreaterThanOrEqual(3);
     expect(problems.some((p) => p.startsWith('baseUrl'))).toBe(true);
     expect(problems.some((p) => p.startsWith('session.secret'))).toBe(true);
@@ -130,7 +160,14 @@ describe('resolveConfig', () => {
       {
         ...valid(),
         logger: quiet,
-        providers: { apple: { issuer: 'https://appleid.apple.com', clientId: 'id', clientSecret: 's', responseMode: 'form_post' } },
+        providers: {
+          apple: {
+            issuer: 'https://appleid.apple.com',
+            clientId: 'id',
+            clientSecret: 's',
+            responseMode: 'form_post',
+          },
+        },
       },
       {},
     );
@@ -138,6 +175,8 @@ describe('resolveConfig', () => {
   });
 
   it('makes oauthRouter() throw the ConfigError at startup, with a readable message', () => {
-    expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(/Invalid express-oauth-router configuration:\n {2}- session\.secret/);
+    expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(
+      /Invalid express-oauth-router configuration:\n {2}- session\.secret/,
+    );
   });
 });

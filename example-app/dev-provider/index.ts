@@ -13,6 +13,10 @@ import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider
 export interface DevProviderOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (use 0.0.0.0 inside a container). */
+  host?: string;
+  /** Public issuer URL when it differs from http://127.0.0.1:<port> (e.g. http://localhost:4000 from Docker). */
+  issuer?: string;
   /** Clients to register (client_id, client_secret, redirect_uris, …). */
   clients: ClientMetadata[];
   /** Access token lifetime in seconds. Default 3600. */
@@ -50,8 +54,10 @@ export interface AccountClaims {
  */
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const issuer = options.issuer ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const accounts = new Map<string, AccountClaims>();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const configuration: Configuration = {

@@ -374,6 +374,6 @@ function tryUrl(value: string): URL | undefined {
 }
 
 const consoleLogger: Logger = {
-  warn: (message, details) => console.warn(message, details ?? ''),
-  error: (message, details) => console.error(message, details ?? ''),
+  warn: (message, details) => (details ? console.warn(message, details) : console.warn(message)),
+  error: (message, details) => (details ? console.error(message, details) : console.error(message)),
 };

@@ -28,11 +28,18 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       const repo = await factory();
       const p = profile({ name: 'Ada', avatarUrl: 'https://img.example/a.png' });
       const user = await repo.createFromProfile(p);
-      expect(user).toMatchObject({ name: 'Ada', email: p.email, emailVerified: true, avatarUrl: 'https://img.example/a.png' });
+      expect(user).toMatchObject({
+        name: 'Ada',
+        email: p.email,
+        emailVerified: true,
+        avatarUrl: 'https://img.example/a.png',
+      });
       expect(Number.isNaN(Date.parse(user.createdAt))).toBe(false);
       expect(await repo.findById(user.id)).toEqual(user);
       expect(await repo.findByAccount(p)).toEqual(user);
-      expect(await repo.listAccounts(user.id)).toEqual([{ provider: 'acme', providerAccountId: p.providerAccountId }]);
+      expect(await repo.listAccounts(user.id)).toEqual([
+        { provider: 'acme', providerAccountId: p.providerAccountId },
+      ]);
     });
 
     it('returns null for unknown ids, accounts and emails', async () => {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { RedisKvStore, RedisUserRepository } from '../../src/index.js';
 import { describeKvStoreContract } from '../contracts/kv-store.js';
 import { describeUserRepositoryContract } from '../contracts/user-repository.js';
-import { type TestRedis, startRedis } from '../helpers/redis-server.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
 let client: Redis;
@@ -26,4 +26,7 @@ describeKvStoreContract('RedisKvStore', async () => ({
   },
 }));
 
-describeUserRepositoryContract('RedisUserRepository', async () => new RedisUserRepository(client, 'contract:'));
+describeUserRepositoryContract(
+  'RedisUserRepository',
+  async () => new RedisUserRepository(client, 'contract:'),
+);
