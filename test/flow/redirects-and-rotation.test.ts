@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Browser } from '../helpers/browser.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { authorize, type Stack, sendCallback, signIn, startStack, TEST_SECRET } from '../helpers/stack.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe('configured redirects', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      redisUrl: redis.url,
+      router: { successRedirect: '/home', failureRedirect: '/sign-in', logoutRedirect: '/bye' },
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('redirects to successRedirect when the login carried no returnTo', async () => {
+    const res = await signIn(stack, new Browser());
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/home');
+  });
+
+  it('redirects a refusal at the provider to failureRedirect?error=access_denied', async () => {
+    const browser = new Browser();
+    const res = await sendCallback(browser, await authorize(stack, browser, { deny: true }));
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/sign-in?error=access_denied');
+  });
+
+  it('redirects an invalid state to failureRedirect?error=invalid_state', async () => {
+    const res = await new Browser().request(
+      stack.url('/auth/acme/callback?state=forged-state-value-0123456789&code=x'),
+    );
+    expect(res.headers.get('location')).toBe('/sign-in?error=invalid_state');
+  });
+
+  it('redirects after logout with 303 to logoutRedirect', async () => {
+    const browser = new Browser();
+    await signIn(stack, browser);
+    const res = await browser.request(stack.url('/auth/acme/logout'), { method: 'POST' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/bye');
+    const me = await browser.request(stack.url('/me'), { headers: { accept: 'application/json' } });
+    expect(me.status).toBe(401);
+  });
+
+  it('answers 404 for logout at an unknown provider', async () => {
+    const res = await new Browser().request(stack.url('/auth/nope/logout'), { method: 'POST' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('session secret rotation', () => {
+  it('keeps sessions signed with the previous secret valid after a new secret is prepended', async () => {
+    const before = await startStack({ redisUrl: redis.url, router: { keyPrefix: 'rot:' } });
+    const browser = new Browser();
+    try {
+      expect((await signIn(before, browser)).status).toBe(200);
+    } finally {
+      await before.close();
+    }
+    const cookie = browser.cookie(new URL(before.origin).host, 'oauth.sid') as string;
+    const newSecret = 'a-brand-new-session-secret-0123456789-abcdef';
+    const rotated = await startStack({
+      redisUrl: redis.url,
+      router: { keyPrefix: 'rot:', session: { secret: [newSecret, TEST_SECRET], secure: false } },
+    });
+    const withoutOld = await startStack({
+      redisUrl: redis.url,
+      router: { keyPrefix: 'rot:', session: { secret: newSecret, secure: false } },
+    });
+    try {
+      const headers = { cookie: `oauth.sid=${cookie}`, accept: 'application/json' };
+      expect((await fetch(rotated.url('/me'), { headers })).status).toBe(200);
+      // Dropping the old secret entirely invalidates the old cookies: that is how a leaked secret is retired.
+      expect((await fetch(withoutOld.url('/me'), { headers })).status).toBe(401);
+    } finally {
+      await rotated.close();
+      await withoutOld.close();
+    }
+  });
+});
