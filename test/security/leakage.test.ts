@@ -1,26 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import {
-  authorize,
-  CLIENT_SECRET,
-  type Stack,
-  sendCallback,
-  signIn,
-  startStack,
-  TEST_SECRET,
-} from '../helpers/stack.js';
+import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { startRedis } from '../helpers/redis-server.js';
+import { authorize, CLIENT_SECRET, sendCallback, signIn, startStack, TEST_SECRET } from '../helpers/stack.js';
 
-let redis: TestRedis;
-let stack: Stack;
-beforeAll(async () => {
-  redis = await startRedis();
-  stack = await startStack({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await stack.close();
-  await redis.stop();
-});
+const redis = useRedis();
+const stack = useStack(() => ({ redisUrl: redis().url }));
 
 const SECRETS = [CLIENT_SECRET, TEST_SECRET];
 
@@ -32,32 +17,32 @@ async function expectCleanError(res: Response, status: number, code: string): Pr
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
-describe('bad input gets a typed error, no stack, no secret', () => {
+describe('bad input gets a typed error, no stack(), no secret', () => {
   it('answers repeated callback parameters with invalid_request', async () => {
     const browser = new Browser();
-    const response = await authorize(stack, browser);
+    const response = await authorize(stack(), browser);
     response.url.searchParams.append('code', 'second-code');
     await expectCleanError(await sendCallback(browser, response), 400, 'invalid_request');
   });
 
   it('answers a provider-side token failure with provider_error and keeps the detail in the log only', async () => {
     const browser = new Browser();
-    const response = await authorize(stack, browser);
+    const response = await authorize(stack(), browser);
     response.url.searchParams.set('code', 'not-a-real-code');
     await expectCleanError(await sendCallback(browser, response), 502, 'provider_error');
-    const logged = JSON.stringify(stack.logs);
+    const logged = JSON.stringify(stack().logs);
     expect(logged).toContain('invalid_grant');
     for (const secret of SECRETS) expect(logged).not.toContain(secret);
   });
 
   it('answers an oversized or malformed form_post body with invalid_request, never 500', async () => {
-    const big = await fetch(stack.url('/auth/acme/callback'), {
+    const big = await fetch(stack().url('/auth/acme/callback'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `state=${'a'.repeat(64 * 1024)}`,
     });
     await expectCleanError(big, 413, 'invalid_request');
-    const many = await fetch(stack.url('/auth/acme/callback'), {
+    const many = await fetch(stack().url('/auth/acme/callback'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: Array.from({ length: 50 }, (_, i) => `p${i}=1`).join('&'),
@@ -67,11 +52,11 @@ describe('bad input gets a typed error, no stack, no secret', () => {
 
   it('never puts tokens or the authorization code in the session or user JSON', async () => {
     const browser = new Browser();
-    const response = await authorize(stack, browser);
+    const response = await authorize(stack(), browser);
     const res = await sendCallback(browser, response);
     const text = await res.text();
     expect(text).not.toContain(response.url.searchParams.get('code') as string);
-    const client = redis.client();
+    const client = redis().client();
     const keys = await client.keys('oar:sess:*');
     for (const key of keys) {
       const value = (await client.get(key)) as string;
@@ -80,7 +65,7 @@ describe('bad input gets a typed error, no stack, no secret', () => {
   });
 
   it('keeps serving after a failed sign-in', async () => {
-    expect((await signIn(stack, new Browser())).status).toBe(200);
+    expect((await signIn(stack(), new Browser())).status).toBe(200);
   });
 });
 

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { authorize, type Stack, sendCallback, startStack } from '../helpers/stack.js';
+import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { authorize, sendCallback } from '../helpers/stack.js';
 
-let redis: TestRedis;
-let stack: Stack;
-beforeAll(async () => {
-  redis = await startRedis();
-  stack = await startStack({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await stack.close();
-  await redis.stop();
-});
+const redis = useRedis();
+const stack = useStack(() => ({ redisUrl: redis().url }));
 
 describe('PKCE', () => {
   it('the test provider itself refuses an authorization request without a code challenge', async () => {
-    const login = await new Browser().request(stack.url('/auth/acme/login'));
+    const login = await new Browser().request(stack().url('/auth/acme/login'));
     const url = new URL(login.headers.get('location') as string);
     url.searchParams.delete('code_challenge');
     url.searchParams.delete('code_challenge_method');
@@ -29,25 +21,25 @@ describe('PKCE', () => {
   it('rejects an injected authorization code (a code minted for another login) with provider_error', async () => {
     // The attacker completes a login of their own and keeps the code ...
     const attacker = new Browser();
-    const stolen = await authorize(stack, attacker, { email: 'mallory@example.test' });
+    const stolen = await authorize(stack(), attacker, { email: 'mallory@example.test' });
     // ... and injects it into the victim's callback, alongside the victim's valid state and binding.
     const victim = new Browser();
-    const own = await authorize(stack, victim, { email: 'victim@example.test' });
+    const own = await authorize(stack(), victim, { email: 'victim@example.test' });
     own.url.searchParams.set('code', stolen.url.searchParams.get('code') as string);
     const res = await sendCallback(victim, own);
     // The victim's PKCE verifier does not match the challenge the stolen code was issued for.
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: 'provider_error' });
-    const me = await victim.request(stack.url('/me'), { headers: { accept: 'application/json' } });
+    const me = await victim.request(stack().url('/me'), { headers: { accept: 'application/json' } });
     expect(me.status).toBe(401);
   });
 
   it('rejects a replayed authorization code', async () => {
     const browser = new Browser();
-    const first = await authorize(stack, browser);
+    const first = await authorize(stack(), browser);
     expect((await sendCallback(browser, first)).status).toBe(200);
     // A new login with a fresh state, carrying the already-redeemed code.
-    const second = await authorize(stack, browser);
+    const second = await authorize(stack(), browser);
     second.url.searchParams.set('code', first.url.searchParams.get('code') as string);
     const res = await sendCallback(browser, second);
     expect(res.status).toBe(502);
