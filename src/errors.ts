@@ -12,6 +12,10 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'store_unavailable'
   | 'invalid_config'
+  | 'reauth_required'
+  | 'not_connected'
+  | 'token_unreadable'
+  | 'account_conflict'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -23,6 +27,10 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   store_unavailable: 503,
   invalid_config: 500,
+  reauth_required: 401,
+  not_connected: 403,
+  token_unreadable: 500,
+  account_conflict: 409,
   internal_error: 500,
 };
 
@@ -35,6 +43,10 @@ const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
   unauthenticated: 'You need to sign in.',
   store_unavailable: 'The service is temporarily unavailable. Please try again shortly.',
   invalid_config: 'The server is misconfigured.',
+  reauth_required: 'The connection to this provider has expired. Please reconnect your account.',
+  not_connected: 'This account is not connected to that provider.',
+  token_unreadable: 'A stored credential could not be read.',
+  account_conflict: 'This provider account is already connected to another user.',
   internal_error: 'Something went wrong.',
 };
 
@@ -48,6 +60,8 @@ export interface OAuthRouterErrorOptions {
   status?: number;
   /** The provider the error concerns, when there is one. */
   provider?: string;
+  /** The OAuth error code the provider answered with (e.g. `invalid_grant`), when there is one. */
+  providerError?: string;
 }
 
 /**
@@ -75,6 +89,8 @@ export class OAuthRouterError extends Error {
   readonly provider: string | undefined;
   /** Link to the section of docs/errors.md that explains this code. */
   readonly docs: string;
+  /** The OAuth error code the provider answered with (e.g. `invalid_grant`), when there is one. */
+  readonly providerError: string | undefined;
 
   /**
    * @param code - The stable code.
@@ -88,6 +104,7 @@ export class OAuthRouterError extends Error {
     this.status = options.status ?? STATUS[code];
     this.expose = this.status < 500;
     this.provider = options.provider;
+    this.providerError = options.providerError;
     this.docs = `${DOCS_BASE}#${code}`;
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true });
@@ -102,6 +119,40 @@ export class OAuthRouterError extends Error {
   /** The JSON body the auth routes answer with: `{ error, message }`, nothing internal. */
   toJSON(): { error: ErrorCode; message: string } {
     return { error: this.code, message: this.publicMessage };
+  }
+}
+
+/**
+ * The user must sign in to the provider again: its refresh token was revoked, expired or reused
+ * (`invalid_grant`), or there was none. The connection is marked `needs_reauth` until they do; send them to
+ * `loginUrl` to reconnect.
+ *
+ * @example
+ * ```ts
+ * try { await req.oauth.fetch('github', url); }
+ * catch (err) { if (err instanceof ReauthRequiredError) return res.redirect(err.loginUrl); throw err; }
+ * ```
+ */
+export class ReauthRequiredError extends OAuthRouterError {
+  /** The login route that reconnects the provider, relative to the app's origin. */
+  readonly loginUrl: string;
+
+  /**
+   * @param provider - The provider to reconnect.
+   * @param loginUrl - Its login route.
+   * @param options - Cause and provider error.
+   */
+  constructor(provider: string, loginUrl: string, options: OAuthRouterErrorOptions = {}) {
+    super('reauth_required', `${provider}: the connection needs the user to sign in again`, {
+      ...options,
+      provider,
+    });
+    this.name = 'ReauthRequiredError';
+    this.loginUrl = loginUrl;
+  }
+
+  override toJSON(): { error: ErrorCode; message: string; provider: string; loginUrl: string } {
+    return { ...super.toJSON(), provider: this.provider as string, loginUrl: this.loginUrl };
   }
 }
 

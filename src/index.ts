@@ -8,16 +8,34 @@ export type {
   Logger,
   OAuthRouterOptions,
   ProviderOptions,
+  RefreshOptions,
   SessionOptions,
+  TokenEncryptionOptions,
   TokenEndpointAuthMethod,
 } from './config/types.js';
-export { ConfigError, type ErrorCode, OAuthRouterError, type OAuthRouterErrorOptions } from './errors.js';
+export {
+  ConfigError,
+  type ErrorCode,
+  OAuthRouterError,
+  type OAuthRouterErrorOptions,
+  ReauthRequiredError,
+} from './errors.js';
+export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
 export type { Profile } from './providers/types.js';
 export { type OAuthRouter, oauthRouter } from './router.js';
 export { MemoryKvStore } from './stores/memory.js';
 export { RedisKvStore } from './stores/redis.js';
 export type { KvStore } from './stores/types.js';
+export { MemoryTokenRepository } from './tokens/memory.js';
+export {
+  PostgresTokenRepository,
+  type PostgresTokenRepositoryOptions,
+  postgresTokenSchema,
+  type SqlClient,
+} from './tokens/postgres.js';
+export { RedisTokenRepository } from './tokens/redis.js';
+export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
 export { MemoryUserRepository } from './users/memory.js';
 export { RedisUserRepository } from './users/redis.js';

@@ -3,9 +3,11 @@ import helmet from 'helmet';
 import type { Cluster, Redis } from 'ioredis';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
+import { OAuthRouterError } from './errors.js';
 import { createProviderClient } from './flow/oidc.js';
 import { type RouterContext, setContext } from './middleware/context.js';
 import { errorHandler, sendError } from './middleware/error-handler.js';
+import { OAuthRequest } from './middleware/oauth-request.js';
 import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
@@ -14,6 +16,10 @@ import { createSessionMiddleware } from './session/session.js';
 import { MemoryKvStore } from './stores/memory.js';
 import { RedisKvStore } from './stores/redis.js';
 import { createRedisClient } from './stores/redis-client.js';
+import { MemoryTokenRepository } from './tokens/memory.js';
+import { RedisTokenRepository } from './tokens/redis.js';
+import { MemoryRefreshLock, RedisRefreshLock } from './tokens/refresh-lock.js';
+import { TokenVault } from './tokens/vault.js';
 import { MemoryUserRepository } from './users/memory.js';
 import { RedisUserRepository } from './users/redis.js';
 
@@ -21,6 +27,12 @@ import { RedisUserRepository } from './users/redis.js';
 export type OAuthRouter = Router & {
   /** Closes the Redis connection the router opened from a URL (a client you passed in stays open). */
   close(): Promise<void>;
+  /**
+   * A client-credentials access token for the app itself (no user), cached sealed until shortly before it
+   * expires and renewed once at a time across instances. Needs `tokenEncryption`.
+   * @see RFC 6749 §4.4
+   */
+  clientCredentials(provider: string, scopes?: string[]): Promise<string>;
 };
 
 /** Largest callback form body; a form_post callback carries a code and a state, a few hundred bytes. */
@@ -60,13 +72,33 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     );
   }
 
+  const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
+  const loginUrl = (provider: string) =>
+    `${config.baseUrl.pathname.replace(/\/$/, '')}${config.mountPath}/${provider}/login`;
+  const vault = config.keyring
+    ? new TokenVault({
+        repository:
+          config.tokenRepository ??
+          (redis ? new RedisTokenRepository(redis, config.keyPrefix) : new MemoryTokenRepository()),
+        keyring: config.keyring,
+        lock: redis ? new RedisRefreshLock(redis) : new MemoryRefreshLock(),
+        lockPrefix: config.keyPrefix,
+        providerClients,
+        loginUrl,
+        skewSeconds: config.refresh.skewSeconds,
+        lockTtlMs: config.refresh.lockTtlMs,
+        logger: config.logger,
+      })
+    : undefined;
   const context: RouterContext = {
     config,
     kvStore: config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore()),
     users:
       config.userRepository ??
       (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
-    providerClients: new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)])),
+    providerClients,
+    vault,
+    loginUrl,
     warnedInsecureRequest: false,
   };
   const session = createSessionMiddleware(config, redis);
@@ -74,6 +106,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   const router = express.Router();
   router.use((req, res, next) => {
     setContext(req, context);
+    req.oauth = new OAuthRequest(req, context);
     // A store outage must not leave the request looking signed out (or in): answer 503 and stop.
     session(req, res, (err?: unknown) => {
       if (err) {
@@ -113,6 +146,14 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   return Object.assign(router, {
     async close() {
       if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
+    },
+    async clientCredentials(provider: string, scopes: string[] = []) {
+      if (!vault)
+        throw new OAuthRouterError(
+          'invalid_config',
+          'clientCredentials() needs tokenEncryption to cache the token',
+        );
+      return vault.clientCredentials(provider, scopes);
     },
   });
 }

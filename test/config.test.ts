@@ -27,7 +27,7 @@ describe('resolveConfig', () => {
     const config = resolveConfig({ ...valid(), logger: quiet }, {});
     expect(config.mountPath).toBe('/auth');
     expect(config.session).toMatchObject({
-      cookieName: 'oauth.sid',
+      cookieName: '__Host-oauth.sid',
       maxAgeSeconds: 2_592_000,
       secure: true,
       sameSite: 'lax',

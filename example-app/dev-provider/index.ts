@@ -33,6 +33,13 @@ export interface DevProvider {
   provider: Provider;
   /** Every account that signed in, by account id. */
   accounts: Map<string, AccountClaims>;
+  /** Token endpoint requests so far, by grant_type (successful or not). */
+  tokenRequests: Map<string, number>;
+  /**
+   * Answers a request instead of the provider when it returns true: tests use it to make an endpoint fail
+   * (e.g. a 503 from the token endpoint). Undefined: every request reaches the provider.
+   */
+  intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** Stops listening. */
   close(): Promise<void>;
 }
@@ -72,6 +79,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
     },
@@ -92,8 +100,28 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     ...options.configuration,
   };
   const provider = new Provider(issuer, configuration);
+  const tokenRequests = new Map<string, number>();
+  const count = (ctx: { oidc: { params?: Record<string, unknown> } }) => {
+    const grantType = String(ctx.oidc.params?.grant_type ?? 'unknown');
+    tokenRequests.set(grantType, (tokenRequests.get(grantType) ?? 0) + 1);
+  };
+  provider.on('grant.success', count);
+  provider.on('grant.error', count);
   const oidc = provider.callback();
+  const dev: DevProvider = {
+    issuer,
+    provider,
+    accounts,
+    tokenRequests,
+    intercept: undefined,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (dev.intercept?.(req, res)) return;
     if (req.url?.startsWith('/interaction/')) {
       handleInteraction(provider, accounts, req, res).catch((err: unknown) => {
         res.statusCode = 500;
@@ -103,16 +131,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     }
     oidc(req, res);
   });
-  return {
-    issuer,
-    provider,
-    accounts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return dev;
 }
 
 async function handleInteraction(

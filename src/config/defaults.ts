@@ -15,6 +15,9 @@ export const DEFAULTS = {
     responseMode: 'query',
     fetchUserInfo: true,
   },
+  /** Integration mode on a generic OIDC provider: refresh tokens need offline_access and consent (OIDC Core §11). */
+  integrationScopes: ['openid', 'email', 'profile', 'offline_access'],
+  refresh: { skewSeconds: 60, lockTtlSeconds: 15 },
   stateTtlSeconds: 300,
   /** Longest pending-login lifetime we accept: a state that lives longer widens the window for a stolen one. */
   maxStateTtlSeconds: 600,

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { parseKeyring } from '../tokens/crypto.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
   Logger,
@@ -25,6 +26,9 @@ const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
   'kvStore',
   'userRepository',
   'logger',
+  'tokenEncryption',
+  'tokenRepository',
+  'refresh',
 ]);
 const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
 const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
@@ -37,6 +41,8 @@ const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
   'tokenEndpointAuthMethod',
   'fetchUserInfo',
   'displayName',
+  'mode',
+  'revokeOnLogout',
 ]);
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -133,6 +139,16 @@ export function resolveConfig(
     optionalRedirect(input.signInPath, 'signInPath', problems) ??
     `${baseUrl?.pathname.replace(/\/$/, '') ?? ''}${mountPath}/${firstProvider ?? ''}/login`;
 
+  const keyring = parseKeyring(input.tokenEncryption, 'tokenEncryption', problems);
+  for (const provider of providers.values()) {
+    if (provider.mode === 'integration' && !keyring && input.tokenEncryption === undefined) {
+      problems.push(
+        `providers.${provider.name}.mode is "integration" but tokenEncryption is not set: add tokenEncryption: { keys: { k1: '<openssl rand -base64 32>' }, current: 'k1' } so stored tokens are encrypted`,
+      );
+    }
+  }
+  const refresh = resolveRefresh(input.refresh, problems);
+
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
     problems.push('keyPrefix must be a non-empty string: default is "oar:"');
@@ -160,6 +176,9 @@ export function resolveConfig(
     kvStore: input.kvStore,
     userRepository: input.userRepository,
     logger,
+    keyring,
+    tokenRepository: input.tokenRepository,
+    refresh,
     bindingCookie: {
       // __Host- makes the browser refuse the cookie from a sibling subdomain (cookie tossing); it needs Secure and Path=/.
       name: session?.secure ? `__Host-${DEFAULTS.bindingCookieName}` : DEFAULTS.bindingCookieName,
@@ -215,7 +234,10 @@ function resolveSession(
       'session.sameSite must be "lax" or "strict" ("none" would send the session cookie cross-site)',
     );
   }
-  const cookieName = options.cookieName ?? DEFAULTS.session.cookieName;
+  // __Host- (Secure, Path=/, no Domain) makes browsers refuse a session cookie planted from a sibling subdomain or
+  // over plain http: the cookie-tossing route to session fixation and to linking a victim's account.
+  const cookieName =
+    options.cookieName ?? (secure ? `__Host-${DEFAULTS.session.cookieName}` : DEFAULTS.session.cookieName);
   if (!/^[A-Za-z0-9._-]+$/.test(cookieName))
     problems.push('session.cookieName may use only letters, digits, . _ -');
   return {
@@ -280,13 +302,23 @@ function resolveProvider(
   } else if (authMethod !== 'none' && !options.clientSecret) {
     problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}`);
   }
-  const scopes = options.scopes ?? [...DEFAULTS.provider.scopes];
+  const mode = options.mode ?? 'signin';
+  if (mode !== 'signin' && mode !== 'integration') {
+    problems.push(`${at}.mode must be "signin" or "integration"`);
+  }
+  const scopes =
+    options.scopes ??
+    (mode === 'integration' ? [...DEFAULTS.integrationScopes] : [...DEFAULTS.provider.scopes]);
   if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || /\s/.test(s) || s === '')) {
     problems.push(`${at}.scopes must be an array of scope strings without spaces`);
   } else if (!scopes.includes('openid')) {
     problems.push(`${at}.scopes must include "openid" for an OpenID Connect provider`);
   }
-  const authorizationParams = options.authorizationParams ?? {};
+  const authorizationParams = { ...(options.authorizationParams ?? {}) };
+  // Without consent, OIDC providers drop offline_access and issue no refresh token.
+  if (mode === 'integration' && Array.isArray(scopes) && scopes.includes('offline_access')) {
+    authorizationParams.prompt ??= 'consent';
+  }
   for (const key of Object.keys(authorizationParams)) {
     if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
       problems.push(
@@ -313,9 +345,27 @@ function resolveProvider(
     tokenEndpointAuthMethod: authMethod,
     fetchUserInfo: options.fetchUserInfo ?? DEFAULTS.provider.fetchUserInfo,
     displayName: options.displayName ?? name,
+    mode,
+    revokeOnLogout: options.revokeOnLogout ?? false,
     redirectUri: `${base}${mountPath}/${name}/callback`,
     allowInsecureRequests: issuer.protocol === 'http:',
   };
+}
+
+function resolveRefresh(input: OAuthRouterOptions['refresh'], problems: string[]): ResolvedConfig['refresh'] {
+  const skewSeconds = input?.skewSeconds ?? DEFAULTS.refresh.skewSeconds;
+  const lockTtlSeconds = input?.lockTtlSeconds ?? DEFAULTS.refresh.lockTtlSeconds;
+  if (input !== undefined)
+    rejectUnknownKeys(input, new Set(['skewSeconds', 'lockTtlSeconds']), 'refresh.', problems);
+  if (!Number.isInteger(skewSeconds) || skewSeconds < 0 || skewSeconds > 3600) {
+    problems.push('refresh.skewSeconds must be a whole number from 0 to 3600: default is 60');
+  }
+  if (typeof lockTtlSeconds !== 'number' || !(lockTtlSeconds > 0) || lockTtlSeconds > 300) {
+    problems.push(
+      'refresh.lockTtlSeconds must be a number above 0 and at most 300: default is 15 (longer than a slow token request)',
+    );
+  }
+  return { skewSeconds, lockTtlMs: Math.round(lockTtlSeconds * 1000) };
 }
 
 function parseBaseUrl(value: unknown, problems: string[]): URL | undefined {

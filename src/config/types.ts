@@ -1,6 +1,8 @@
 import type { Store as SessionStore } from 'express-session';
 import type { Cluster, Redis } from 'ioredis';
 import type { KvStore } from '../stores/types.js';
+import type { Keyring } from '../tokens/crypto.js';
+import type { TokenRepository } from '../tokens/types.js';
 import type { UserRepository } from '../users/types.js';
 
 /** How the client authenticates at the provider's token endpoint. */
@@ -32,6 +34,30 @@ export interface ProviderOptions {
   fetchUserInfo?: boolean;
   /** Name to show on a sign-in button. Default: the provider key. */
   displayName?: string;
+  /**
+   * `signin` (default) keeps only the profile. `integration` also keeps the access and refresh tokens, sealed in
+   * the token repository, for `req.oauth.fetch()`; it needs `tokenEncryption`, and for a generic OIDC provider
+   * it asks for `offline_access` with `prompt=consent` (OpenID Connect Core §11) unless you set scopes/prompt.
+   */
+  mode?: 'signin' | 'integration';
+  /** Whether `POST /auth/<provider>/logout` revokes (RFC 7009) and deletes the stored tokens by default. Default false. */
+  revokeOnLogout?: boolean;
+}
+
+/** Keys that seal stored tokens (AES-256-GCM). */
+export interface TokenEncryptionOptions {
+  /** Keys by id, each 32 random bytes in base64 (`openssl rand -base64 32`). Keep old keys to read old records. */
+  keys: Record<string, string>;
+  /** The id of the key new records are sealed with. */
+  current: string;
+}
+
+/** Timing of token refresh. */
+export interface RefreshOptions {
+  /** Refresh this many seconds before the access token expires. Default 60. */
+  skewSeconds?: number;
+  /** Longest a refresh may hold the cross-instance lock; a crashed holder delays others at most this long. Default 15. */
+  lockTtlSeconds?: number;
 }
 
 /** Session cookie and store settings. */
@@ -102,6 +128,12 @@ export interface OAuthRouterOptions {
   userRepository?: UserRepository;
   /** Logger. Default: console. */
   logger?: Logger;
+  /** Keys that seal stored tokens. Required when a provider uses `mode: 'integration'` or for client credentials. */
+  tokenEncryption?: TokenEncryptionOptions;
+  /** Where connections (sealed tokens) live. Default: Redis from `redis`, or in-memory. */
+  tokenRepository?: TokenRepository;
+  /** Refresh timing. */
+  refresh?: RefreshOptions;
 }
 
 /** A provider after defaults are applied. */
@@ -117,6 +149,8 @@ export interface ResolvedProvider {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   fetchUserInfo: boolean;
   displayName: string;
+  mode: 'signin' | 'integration';
+  revokeOnLogout: boolean;
   /** Absolute callback URL registered at the provider. */
   redirectUri: string;
   /** Whether plain-http requests are allowed (loopback issuers only). */
@@ -147,6 +181,9 @@ export interface ResolvedConfig {
   kvStore: KvStore | undefined;
   userRepository: UserRepository | undefined;
   logger: Logger;
+  keyring: Keyring | undefined;
+  tokenRepository: TokenRepository | undefined;
+  refresh: { skewSeconds: number; lockTtlMs: number };
   /** Name and SameSite of the cookie that binds a pending login to the browser that started it. */
   bindingCookie: { name: string; sameSite: 'lax' | 'none' };
   production: boolean;

@@ -12,6 +12,11 @@ export interface FlowState {
   bindingHash: string;
   /** Where to go after sign-in; already checked by the returnTo guard. */
   returnTo: string | undefined;
+  /**
+   * The user signed in when the login started: the callback links the provider to them only if the same user is
+   * still signed in, so a session that appears mid-flow (or is planted) cannot redirect a link.
+   */
+  linkUserId: string | undefined;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -24,6 +29,7 @@ export interface MintFlowStateInput {
   provider: string;
   bindingId: string;
   returnTo: string | undefined;
+  linkUserId: string | undefined;
 }
 
 /**
@@ -38,6 +44,7 @@ export async function mintFlowState(input: MintFlowStateInput): Promise<Authoriz
     codeVerifier: secrets.codeVerifier,
     bindingHash: sha256(input.bindingId),
     returnTo: input.returnTo,
+    linkUserId: input.linkUserId,
     createdAt: Date.now(),
   };
   await input.store.set(

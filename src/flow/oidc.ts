@@ -150,6 +150,84 @@ export async function exchangeCode(
   }
 }
 
+/** A token endpoint answer, for refresh and client credentials. */
+export interface TokenResponse {
+  accessToken: string;
+  /** Absent when the provider does not rotate refresh tokens: keep the old one. */
+  refreshToken: string | undefined;
+  expiresIn: number | undefined;
+  scope: string | undefined;
+  tokenType: string;
+  idToken: string | undefined;
+}
+
+function toTokenResponse(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): TokenResponse {
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresIn: tokens.expiresIn(),
+    scope: tokens.scope,
+    tokenType: tokens.token_type,
+    idToken: tokens.id_token,
+  };
+}
+
+/**
+ * Uses a refresh token. A provider answer of `invalid_grant` (revoked, expired or reused refresh token) comes
+ * back as an error with `providerError: 'invalid_grant'`; anything else (5xx, network) is transient.
+ * @see RFC 6749 §6
+ */
+export async function refreshTokens(
+  providerClient: ProviderClient,
+  refreshToken: string,
+): Promise<TokenResponse> {
+  const config = await providerClient.configuration();
+  try {
+    return toTokenResponse(await client.refreshTokenGrant(config, refreshToken));
+  } catch (err) {
+    throw toProviderError(err, providerClient.provider.name, 'refresh failed');
+  }
+}
+
+/**
+ * Obtains a token for the app itself (no user).
+ * @see RFC 6749 §4.4
+ */
+export async function clientCredentialsToken(
+  providerClient: ProviderClient,
+  scopes: string[],
+): Promise<TokenResponse> {
+  const config = await providerClient.configuration();
+  try {
+    const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
+    return toTokenResponse(await client.clientCredentialsGrant(config, parameters));
+  } catch (err) {
+    throw toProviderError(err, providerClient.provider.name, 'client credentials grant failed');
+  }
+}
+
+/**
+ * Revokes a token at the provider when it has a revocation endpoint.
+ * @returns false when the provider has no revocation endpoint (nothing was sent).
+ * @see RFC 7009
+ */
+export async function revokeToken(
+  providerClient: ProviderClient,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+): Promise<boolean> {
+  const config = await providerClient.configuration();
+  if (!config.serverMetadata().revocation_endpoint) return false;
+  try {
+    await client.tokenRevocation(config, token, { token_type_hint: hint });
+    return true;
+  } catch (err) {
+    throw toProviderError(err, providerClient.provider.name, 'revocation failed');
+  }
+}
+
 /** Maps standard OpenID Connect claims to the normalised {@link Profile}. */
 export function profileFromClaims(provider: string, claims: Record<string, unknown>): Profile {
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
@@ -189,6 +267,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
       {
         cause: err,
         provider,
+        providerError: err.error,
       },
     );
   }

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ProviderClient } from '../flow/oidc.js';
 import type { KvStore } from '../stores/types.js';
+import type { TokenVault } from '../tokens/vault.js';
 import type { UserRepository } from '../users/types.js';
 
 /** Everything a request handler of this library needs, built once by `oauthRouter()`. */
@@ -10,6 +11,10 @@ export interface RouterContext {
   kvStore: KvStore;
   users: UserRepository;
   providerClients: Map<string, ProviderClient>;
+  /** Present when tokens can be kept (tokenEncryption configured). */
+  vault: TokenVault | undefined;
+  /** The login route of a provider, relative to the origin. */
+  loginUrl(provider: string): string;
   /** Set once the library has warned that Secure cookies are being dropped over plain http. */
   warnedInsecureRequest: boolean;
 }

@@ -3,6 +3,7 @@ import { OAuthRouterError } from '../errors.js';
 import { readBindingId } from '../flow/browser-binding.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { exchangeCode, profileFromClaims } from '../flow/oidc.js';
+import { resolveUser } from '../flow/resolve-user.js';
 import type { RouterContext } from '../middleware/context.js';
 import type { OAuthUser } from '../users/types.js';
 import { providerFor } from './provider-param.js';
@@ -27,8 +28,15 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     });
     const result = await exchangeCode(providerClient, params, flow.secrets);
     const profile = profileFromClaims(provider, result.claims);
-    const user =
-      (await context.users.findByAccount(profile)) ?? (await context.users.createFromProfile(profile));
+    const linking = req.user !== undefined && flow.linkUserId === req.user.id;
+    const user = await resolveUser({
+      users: context.users,
+      profile,
+      currentUserId: linking ? req.user?.id : undefined,
+    });
+    if (providerClient.provider.mode === 'integration' && context.vault) {
+      await context.vault.saveGrant(user.id, provider, result, providerClient.provider.scopes);
+    }
     warnIfCookieWillBeDropped(req, context);
     await signIn(req, user, provider);
     const target = flow.returnTo ?? config.successRedirect;

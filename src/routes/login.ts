@@ -25,6 +25,7 @@ export function loginRoute(context: RouterContext): RequestHandler {
       provider: providerClient.provider.name,
       bindingId,
       returnTo,
+      linkUserId: req.user?.id,
     });
     const url = await buildAuthorizationUrl(providerClient, secrets);
     res.redirect(302, url.href);

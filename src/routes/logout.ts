@@ -1,14 +1,30 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { RouterContext } from '../middleware/context.js';
 
 /**
  * `POST /:provider/logout` (and `POST /logout`): destroys the server-side session, so the old cookie no
  * longer works on any instance, clears the cookie, and answers 204 or redirects to `logoutRedirect`.
+ * With `revoke` (`?revoke=true`, or the provider's `revokeOnLogout`), the provider's tokens are revoked
+ * (RFC 7009) and deleted first; on `POST /logout`, those of every connection.
  * POST only: a GET logout could be triggered cross-site by an image tag.
  */
 export function logoutRoute(context: RouterContext): RequestHandler {
   const { config } = context;
   return async (req, res) => {
+    const userId = req.user?.id;
+    if (userId && context.vault) {
+      const named = req.params.provider;
+      const targets =
+        typeof named === 'string'
+          ? [named]
+          : (await context.vault.connections(userId)).map((c) => c.provider);
+      for (const provider of targets) {
+        const configured = config.providers.get(provider);
+        if (configured && revokeRequested(req, configured.revokeOnLogout)) {
+          await context.vault.disconnect(userId, provider, true);
+        }
+      }
+    }
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
         req.session.destroy((err) => (err ? reject(err) : resolve())),
@@ -26,4 +42,11 @@ export function logoutRoute(context: RouterContext): RequestHandler {
     }
     res.status(204).end();
   };
+}
+
+function revokeRequested(req: Request, fallback: boolean): boolean {
+  const value = req.query.revoke;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return fallback;
 }

@@ -1,6 +1,7 @@
 /**
  * Types this library adds to Express and express-session, declared once here and never cast elsewhere.
  */
+import type { OAuthRequest } from '../middleware/oauth-request.js';
 import type { OAuthUser } from '../users/types.js';
 
 /** What the session holds for a signed-in user. */
@@ -19,6 +20,8 @@ declare global {
     interface Request {
       /** Set by `oauthRouter()` when the request carries a signed-in session. */
       user?: User;
+      /** Acts for the signed-in user at their providers; set by `oauthRouter()` on every request. */
+      oauth: OAuthRequest;
     }
   }
 }

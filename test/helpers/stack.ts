@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import express, {
+  type Express,
+  type Response as ExpressResponse,
+  type NextFunction,
+  type Request,
+} from 'express';
 import type { ClientMetadata } from 'oidc-provider';
 import {
   type DevProvider,
@@ -9,6 +14,7 @@ import {
 } from '../../example-app/dev-provider/index.js';
 import {
   type OAuthRouter,
+  OAuthRouterError,
   type OAuthRouterOptions,
   oauthRouter,
   type ProviderOptions,
@@ -39,6 +45,10 @@ export interface StackOptions {
   op?: Partial<DevProviderOptions>;
   /** Extra client metadata for the default client. */
   client?: Partial<ClientMetadata>;
+  /** Reuse this running OP (and its registered client) instead of starting one; it is left running on close. */
+  sharedOp?: DevProvider;
+  /** Adds app routes after the router (before /me and the error handler). */
+  routes?: (app: Express, stack: { op: DevProvider; router: OAuthRouter }) => void;
 }
 
 export interface Stack {
@@ -63,19 +73,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const baseUrl = `${origin}${prefix}`;
   const mountPath = options.router?.mountPath ?? '/auth';
   const providerNames = ['acme', 'other'];
-  const op = await startDevProvider({
-    clients: [
-      {
-        client_id: 'acme-app',
-        client_secret: CLIENT_SECRET,
-        redirect_uris: providerNames.map((p) => `${baseUrl}${mountPath}/${p}/callback`),
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        ...options.client,
-      },
-    ],
-    ...options.op,
-  });
+  const op =
+    options.sharedOp ??
+    (await startDevProvider({
+      clients: [
+        {
+          client_id: 'acme-app',
+          client_secret: CLIENT_SECRET,
+          redirect_uris: providerNames.map((p) => `${baseUrl}${mountPath}/${p}/callback`),
+          grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+          response_types: ['code'],
+          ...options.client,
+        },
+      ],
+      ...options.op,
+    }));
   const logs: CapturedLog[] = [];
   const providers = options.providers?.(op.issuer) ?? {
     acme: { issuer: op.issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET },
@@ -94,11 +106,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(router);
+  options.routes?.(app, { op, router });
   app.get('/me', requireAuth(), (req, res) => {
     res.json({ user: req.user });
   });
   app.get('/', (_req, res) => {
     res.send('home');
+  });
+  // Many apps write to the session before sign-in (a cart, a locale): such an anonymous session id is what a
+  // session-fixation attacker obtains and plants.
+  app.get('/visit', (req, res) => {
+    req.session.visits = (req.session.visits ?? 0) + 1;
+    res.json({ visits: req.session.visits });
+  });
+  // What an application's error handler would do: typed errors as JSON, never a stack.
+  app.use((err: unknown, _req: Request, res: ExpressResponse, _next: NextFunction) => {
+    const e =
+      err instanceof OAuthRouterError
+        ? err
+        : new OAuthRouterError('internal_error', 'unexpected', { cause: err });
+    const cause = e.cause instanceof Error ? `${e.cause.name}: ${e.cause.message}` : undefined;
+    logs.push({
+      level: e.status >= 500 ? 'error' : 'warn',
+      message: `app: ${e.message}`,
+      details: { code: e.code, cause },
+    });
+    res.status(e.status).json(e.toJSON());
   });
   const outer = express();
   outer.set('trust proxy', 'loopback');
@@ -117,7 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await router.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await op.close();
+      if (!options.sharedOp) await op.close();
     },
   };
 }
@@ -213,4 +246,10 @@ function decodeHtml(s: string): string {
     .replace(/&#x27;|&#39;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>');
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    visits?: number;
+  }
 }

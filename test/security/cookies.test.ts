@@ -62,7 +62,7 @@ describe('cookie flags with the production defaults (Secure on)', () => {
     const session = res.headers
       .getSetCookie()
       .map(parseSetCookie)
-      .find((c) => c.name === 'oauth.sid');
+      .find((c) => c.name === '__Host-oauth.sid');
     expect(session).toBeDefined();
     expect(session?.attrs.has('httponly')).toBe(true);
     expect(session?.attrs.has('secure')).toBe(true);
@@ -76,7 +76,7 @@ describe('cookie flags with the production defaults (Secure on)', () => {
       headers: {
         ...https,
         accept: 'application/json',
-        cookie: `oauth.sid=${encodeURIComponent('s:forged.AAAA')}`,
+        cookie: `__Host-oauth.sid=${encodeURIComponent('s:forged.AAAA')}`,
       },
     });
     expect(forged.status).toBe(401);
@@ -101,10 +101,11 @@ describe('session fixation', () => {
 
   it('issues a new session id on sign-in and invalidates the one the browser presented', async () => {
     const host = () => new URL(stack.origin).host;
-    // The attacker gets a valid session id of their own ...
+    // The attacker gets a valid (anonymous) session id from the app ...
     const attacker = new Browser();
-    await signIn(stack, attacker, { email: 'mallory@example.test' });
+    expect((await attacker.request(stack.url('/visit'))).status).toBe(200);
     const planted = attacker.cookie(host(), 'oauth.sid') as string;
+    expect(planted).toBeDefined();
     // ... plants it in the victim's browser, and the victim signs in.
     const victim = new Browser();
     victim.setCookie(host(), 'oauth.sid', planted);

@@ -1,0 +1,169 @@
+import { OAuthRouterError, storeUnavailable } from '../errors.js';
+import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
+
+/**
+ * The part of a PostgreSQL client this library uses; `pg`'s `Pool` and `Client` satisfy it, so `pg` is not a
+ * dependency of this package.
+ */
+export interface SqlClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/** Options of {@link PostgresTokenRepository}. */
+export interface PostgresTokenRepositoryOptions {
+  /** Table name, optionally schema-qualified. Default `oauth_connections`. */
+  table?: string;
+  /** Create the table on first use when it does not exist. Default true; set false when you run {@link postgresTokenSchema} in your migrations. */
+  createTable?: boolean;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
+
+/**
+ * The DDL of the connections table, for your migration tool. Idempotent.
+ * @param table - Table name, default `oauth_connections`.
+ */
+export function postgresTokenSchema(table = 'oauth_connections'): string {
+  if (!IDENTIFIER.test(table)) throw new RangeError(`invalid table name "${table}"`);
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  user_id     text        NOT NULL,
+  provider    text        NOT NULL,
+  version     integer     NOT NULL CHECK (version > 0),
+  status      text        NOT NULL CHECK (status IN ('active', 'needs_reauth')),
+  scopes      text[]      NOT NULL DEFAULT '{}',
+  token_type  text        NOT NULL,
+  expires_at  timestamptz,
+  sealed      text        NOT NULL,
+  updated_at  timestamptz NOT NULL,
+  PRIMARY KEY (user_id, provider)
+)`;
+}
+
+interface Row {
+  user_id: string;
+  provider: string;
+  version: number;
+  status: ConnectionRecord['status'];
+  scopes: string[];
+  token_type: string;
+  expires_at: Date | null;
+  sealed: string;
+  updated_at: Date;
+}
+
+/**
+ * {@link TokenRepository} on PostgreSQL. The compare-and-set is a single `INSERT … ON CONFLICT DO NOTHING` (new
+ * connection) or `UPDATE … WHERE version = $expected`, so it is atomic without explicit transactions.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const tokens = new PostgresTokenRepository(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * oauthRouter({ ..., tokenRepository: tokens });
+ * ```
+ */
+export class PostgresTokenRepository implements TokenRepository {
+  readonly #db: SqlClient;
+  readonly #table: string;
+  #ready: Promise<void> | undefined;
+
+  /**
+   * @param db - A `pg` Pool (or anything with its `query`); never opened or closed here.
+   * @param options - Table name and whether to create it on first use.
+   */
+  constructor(db: SqlClient, options: PostgresTokenRepositoryOptions = {}) {
+    this.#db = db;
+    this.#table = options.table ?? 'oauth_connections';
+    if (!IDENTIFIER.test(this.#table)) throw new RangeError(`invalid table name "${this.#table}"`);
+    if (options.createTable === false) this.#ready = Promise.resolve();
+  }
+
+  async get(userId: string, provider: string): Promise<ConnectionRecord | null> {
+    const { rows } = await this.#query(`SELECT * FROM ${this.#table} WHERE user_id = $1 AND provider = $2`, [
+      userId,
+      provider,
+    ]);
+    return rows[0] ? fromRow(rows[0] as Row) : null;
+  }
+
+  async put(record: ConnectionRecord, expectedVersion: number | null): Promise<boolean> {
+    assertNextVersion(record, expectedVersion);
+    const values = [
+      record.userId,
+      record.provider,
+      record.version,
+      record.status,
+      record.scopes,
+      record.tokenType,
+      record.expiresAt === null ? null : new Date(record.expiresAt),
+      record.sealed,
+      new Date(record.updatedAt),
+    ];
+    const result =
+      expectedVersion === null
+        ? await this.#query(
+            `INSERT INTO ${this.#table} (user_id, provider, version, status, scopes, token_type, expires_at, sealed, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, provider) DO NOTHING`,
+            values,
+          )
+        : await this.#query(
+            `UPDATE ${this.#table} SET version = $3, status = $4, scopes = $5, token_type = $6, expires_at = $7,
+               sealed = $8, updated_at = $9 WHERE user_id = $1 AND provider = $2 AND version = $10`,
+            [...values, expectedVersion],
+          );
+    return result.rowCount === 1;
+  }
+
+  async delete(userId: string, provider: string): Promise<void> {
+    await this.#query(`DELETE FROM ${this.#table} WHERE user_id = $1 AND provider = $2`, [userId, provider]);
+  }
+
+  async listByUser(userId: string): Promise<ConnectionRecord[]> {
+    const { rows } = await this.#query(`SELECT * FROM ${this.#table} WHERE user_id = $1`, [userId]);
+    return rows.map((row) => fromRow(row as Row));
+  }
+
+  async #query(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+    this.#ready ??= this.#run(postgresTokenSchema(this.#table), []).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#ready = undefined;
+        throw err;
+      },
+    );
+    await this.#ready;
+    return this.#run(text, values);
+  }
+
+  async #run(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+    try {
+      return await this.#db.query(text, values);
+    } catch (err) {
+      throw isConnectionError(err)
+        ? storeUnavailable(err)
+        : new OAuthRouterError('internal_error', 'PostgreSQL query failed', { cause: err });
+    }
+  }
+}
+
+function fromRow(row: Row): ConnectionRecord {
+  return {
+    userId: row.user_id,
+    provider: row.provider,
+    version: row.version,
+    status: row.status,
+    scopes: row.scopes,
+    tokenType: row.token_type,
+    expiresAt: row.expires_at === null ? null : row.expires_at.getTime(),
+    sealed: row.sealed,
+    updatedAt: row.updated_at.getTime(),
+  };
+}
+
+// SQLSTATE class 08 (connection exception), 57P (operator intervention: shutdown), and socket errors.
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code.startsWith('E')))
+    return true;
+  return err instanceof Error && /Connection terminated|connect ECONNREFUSED|timeout/i.test(err.message);
+}
