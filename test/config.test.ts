@@ -174,6 +174,67 @@ describe('resolveConfig', () => {
     expect(config.bindingCookie.sameSite).toBe('none');
   });
 
+  it('refuses integration mode without tokenEncryption, and names the fix', () => {
+    const problems = problemsOf({
+      ...valid(),
+      providers: {
+        acme: { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 's', mode: 'integration' },
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^providers\.acme\.mode is "integration" but tokenEncryption is not set: add tokenEncryption: \{ keys:/,
+      ),
+    ]);
+  });
+
+  it('validates tokenEncryption keys and refresh timing', () => {
+    const problems = problemsOf({
+      ...valid(),
+      tokenEncryption: { keys: { k1: 'not-base64-32-bytes' }, current: 'k1' },
+      refresh: { skewSeconds: -1, lockTtlSeconds: 0, extra: 1 },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tokenEncryption\.keys\.k1 must be 32 random bytes in base64/),
+        expect.stringMatching(/^refresh\.extra is not an option/),
+        expect.stringMatching(/^refresh\.skewSeconds must be a whole number/),
+        expect.stringMatching(/^refresh\.lockTtlSeconds must be a number above 0/),
+      ]),
+    );
+  });
+
+  it('asks for offline_access and consent in integration mode unless told otherwise', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = resolveConfig(
+      {
+        ...valid(),
+        logger: quiet,
+        tokenEncryption: { keys: { k1: key }, current: 'k1' },
+        providers: {
+          a: { issuer: 'https://a.example', clientId: 'id', clientSecret: 's', mode: 'integration' },
+          b: {
+            issuer: 'https://b.example',
+            clientId: 'id',
+            clientSecret: 's',
+            mode: 'integration',
+            scopes: ['openid', 'repo'],
+            authorizationParams: { prompt: 'select_account' },
+          },
+        },
+      },
+      {},
+    );
+    expect(config.providers.get('a')).toMatchObject({
+      scopes: ['openid', 'email', 'profile', 'offline_access'],
+      authorizationParams: { prompt: 'consent' },
+    });
+    expect(config.providers.get('b')).toMatchObject({
+      scopes: ['openid', 'repo'],
+      authorizationParams: { prompt: 'select_account' },
+    });
+  });
+
   it('makes oauthRouter() throw the ConfigError at startup, with a readable message', () => {
     expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(
       /Invalid express-oauth-router configuration:\n {2}- session\.secret/,

@@ -1,0 +1,57 @@
+/**
+ * One app instance in its own process, for multi-instance tests: the same oauthRouter config as the test's
+ * stack, on the same Redis. Prints "READY <port>" when listening; exits when its stdin closes.
+ */
+import '../../example-app/dev-provider/url-parse-polyfill.js';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { oauthRouter } from '../../src/index.js';
+import { vaultRoutes } from './vault.js';
+
+interface WorkerConfig {
+  redisUrl: string;
+  issuer: string;
+  baseUrl: string;
+  key: string;
+  secret: string;
+  clientSecret: string;
+}
+
+const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}') as WorkerConfig;
+const router = oauthRouter({
+  baseUrl: config.baseUrl,
+  redis: config.redisUrl,
+  session: { secret: config.secret, secure: false },
+  providers: {
+    acme: {
+      issuer: config.issuer,
+      clientId: 'acme-app',
+      clientSecret: config.clientSecret,
+      mode: 'integration',
+    },
+  },
+  tokenEncryption: { keys: { k1: config.key }, current: 'k1' },
+  logger: { warn: () => {}, error: (m) => process.stderr.write(`${m}\n`) },
+});
+const app = express();
+app.use(router);
+vaultRoutes(() => `${config.issuer}/me`)(app);
+app.use(
+  (
+    err: { status?: number; code?: string },
+    _req: express.Request,
+    res: express.Response,
+    _next: express.NextFunction,
+  ) => {
+    res.status(err.status ?? 500).json({ error: err.code ?? 'internal_error' });
+  },
+);
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
+});
+process.stdin.on('end', () => {
+  server.closeAllConnections();
+  server.close();
+  void router.close().then(() => process.exit(0));
+});
+process.stdin.resume();

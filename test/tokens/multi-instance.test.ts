@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { RedisTokenRepository } from '../../src/index.js';
+import { Browser } from '../helpers/browser.js';
+import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { CLIENT_SECRET, signIn, TEST_SECRET } from '../helpers/stack.js';
+import { expireConnection, newKey, vaultRoutes } from '../helpers/vault.js';
+
+const KEY = newKey();
+const redis = useRedis();
+let issuer = '';
+const stack = useStack(() => ({
+  redisUrl: redis().url,
+  providers: (i) => {
+    issuer = i;
+    return { acme: { issuer: i, clientId: 'acme-app', clientSecret: CLIENT_SECRET, mode: 'integration' } };
+  },
+  router: { tokenEncryption: { keys: { k1: KEY }, current: 'k1' } },
+  op: { configuration: { rotateRefreshToken: true } },
+  routes: vaultRoutes(() => `${issuer}/me`),
+}));
+
+/** Starts an app instance in a child process and resolves with its port once it listens. */
+function startWorker(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/app-worker.ts'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      WORKER_CONFIG: JSON.stringify({
+        redisUrl: redis().url,
+        issuer: stack().op.issuer,
+        baseUrl: stack().baseUrl,
+        key: KEY,
+        secret: TEST_SECRET,
+        clientSecret: CLIENT_SECRET,
+      }),
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+)/.exec(out);
+      if (match) resolve({ port: Number(match[1]), child });
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+  });
+}
+
+describe('several app instances sharing Redis', () => {
+  it('make exactly one refresh for concurrent calls on an expired token spread over 3 processes', async () => {
+    const browser = new Browser();
+    const res = await signIn(stack(), browser);
+    const { user } = (await res.json()) as { user: { id: string } };
+    const cookie = browser.cookie(new URL(stack().origin).host, 'oauth.sid') as string;
+    const workers = await Promise.all([startWorker(), startWorker(), startWorker()]);
+    try {
+      for (let round = 0; round < 2; round++) {
+        await expireConnection(new RedisTokenRepository(redis().client(), 'oar:'), user.id);
+        const before = stack().op.tokenRequests.get('refresh_token') ?? 0;
+        const calls = Array.from({ length: 60 }, (_, i) => {
+          const { port } = workers[i % workers.length] as { port: number };
+          return fetch(`http://127.0.0.1:${port}/api/profile`, {
+            headers: { cookie: `oauth.sid=${cookie}`, accept: 'application/json' },
+          });
+        });
+        const statuses = (await Promise.all(calls)).map((r) => r.status);
+        expect(statuses).toEqual(Array(60).fill(200));
+        expect(stack().op.tokenRequests.get('refresh_token')).toBe(before + 1);
+      }
+    } finally {
+      for (const { child } of workers) child.stdin?.end();
+      await Promise.all(
+        workers.map(
+          ({ child }) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r))),
+        ),
+      );
+    }
+  }, 60_000);
+});

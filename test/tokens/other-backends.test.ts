@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MemoryTokenRepository, PostgresTokenRepository } from '../../src/index.js';
+import { type Keyring, parseKeyring } from '../../src/tokens/crypto.js';
+import type { ConnectionRecord } from '../../src/tokens/types.js';
+import { Browser } from '../helpers/browser.js';
+import { useRedis } from '../helpers/lifecycle.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { CLIENT_SECRET, type Stack, signIn, startStack } from '../helpers/stack.js';
+import { expireConnection, newKey, unseal, vaultRoutes } from '../helpers/vault.js';
+
+const KEY = newKey();
+const json = { accept: 'application/json' };
+const integration = (issuer: string) => ({
+  acme: { issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET, mode: 'integration' as const },
+});
+
+async function concurrentAfterExpiry(stack: Stack, repo: MemoryTokenRepository | PostgresTokenRepository) {
+  const browser = new Browser();
+  const { user } = (await (await signIn(stack, browser)).json()) as { user: { id: string } };
+  await expireConnection(repo, user.id);
+  const before = stack.op.tokenRequests.get('refresh_token') ?? 0;
+  const results = await Promise.all(
+    Array.from({ length: 30 }, () => browser.request(stack.url('/api/profile'), { headers: json })),
+  );
+  expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
+  expect(stack.op.tokenRequests.get('refresh_token')).toBe(before + 1);
+  return user.id;
+}
+
+describe('in-memory configuration (no Redis)', () => {
+  it('coalesces concurrent refreshes in the process into one', async () => {
+    const repo = new MemoryTokenRepository();
+    let issuer = '';
+    const stack = await startStack({
+      providers: (i) => {
+        issuer = i;
+        return integration(i);
+      },
+      router: { tokenEncryption: { keys: { k1: KEY }, current: 'k1' }, tokenRepository: repo },
+      op: { configuration: { rotateRefreshToken: true } },
+      routes: vaultRoutes(() => `${issuer}/me`),
+    });
+    try {
+      await concurrentAfterExpiry(stack, repo);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('PostgreSQL token repository', () => {
+  const redis = useRedis();
+  let postgres: TestPostgres;
+  let stack: Stack;
+  let repo: PostgresTokenRepository;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    repo = new PostgresTokenRepository(postgres.pool);
+    let issuer = '';
+    stack = await startStack({
+      redisUrl: redis().url,
+      providers: (i) => {
+        issuer = i;
+        return integration(i);
+      },
+      router: { tokenEncryption: { keys: { k1: KEY }, current: 'k1' }, tokenRepository: repo },
+      op: { configuration: { rotateRefreshToken: true } },
+      routes: vaultRoutes(() => `${issuer}/me`),
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await postgres.stop();
+  });
+
+  it('refreshes once for concurrent calls and keeps only sealed tokens in the table', async () => {
+    const userId = await concurrentAfterExpiry(stack, repo);
+    const record = (await repo.get(userId, 'acme')) as ConnectionRecord;
+    const tokens = unseal(parseKeyring({ keys: { k1: KEY }, current: 'k1' }, 'k', []) as Keyring, record);
+    // Scan every column of every row as text for the plaintext tokens.
+    const { rows } = await postgres.pool.query('SELECT row_to_json(c)::text AS row FROM oauth_connections c');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { row } of rows as { row: string }[]) {
+      expect(row).not.toContain(tokens.accessToken);
+      expect(row).not.toContain(tokens.refreshToken as string);
+    }
+  });
+});
