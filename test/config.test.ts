@@ -188,6 +188,23 @@ describe('resolveConfig', () => {
     ]);
   });
 
+  it('treats a provider that asks for offline_access as integration mode, which needs a key', () => {
+    const problems = problemsOf({
+      ...valid(),
+      providers: {
+        acme: {
+          issuer: 'https://id.acme.example',
+          clientId: 'id',
+          clientSecret: 's',
+          scopes: ['openid', 'offline_access'],
+        },
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^providers\.acme\.mode is "integration" but tokenEncryption is not set/),
+    ]);
+  });
+
   it('validates tokenEncryption keys and refresh timing', () => {
     const problems = problemsOf({
       ...valid(),

@@ -302,7 +302,8 @@ function resolveProvider(
   } else if (authMethod !== 'none' && !options.clientSecret) {
     problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}`);
   }
-  const mode = options.mode ?? 'signin';
+  // Asking for offline_access means the app wants to act later without the user: that is integration mode.
+  const mode = options.mode ?? (options.scopes?.includes('offline_access') ? 'integration' : 'signin');
   if (mode !== 'signin' && mode !== 'integration') {
     problems.push(`${at}.mode must be "signin" or "integration"`);
   }

@@ -38,6 +38,7 @@ export interface ProviderOptions {
    * `signin` (default) keeps only the profile. `integration` also keeps the access and refresh tokens, sealed in
    * the token repository, for `req.oauth.fetch()`; it needs `tokenEncryption`, and for a generic OIDC provider
    * it asks for `offline_access` with `prompt=consent` (OpenID Connect Core §11) unless you set scopes/prompt.
+   * Default: `integration` when `scopes` include `offline_access`, else `signin`.
    */
   mode?: 'signin' | 'integration';
   /** Whether `POST /auth/<provider>/logout` revokes (RFC 7009) and deletes the stored tokens by default. Default false. */

@@ -93,17 +93,34 @@ export async function buildAuthorizationUrl(
   return client.buildAuthorizationUrl(config, params);
 }
 
-/** What the code exchange yields. */
-export interface CodeExchangeResult {
-  /** The validated id_token claims, merged with UserInfo when enabled. */
-  claims: Record<string, unknown>;
+/** A token endpoint answer, for refresh and client credentials. */
+export interface TokenResponse {
   accessToken: string;
+  /** Absent when the provider does not rotate refresh tokens: keep the old one. */
   refreshToken: string | undefined;
-  /** Seconds until the access token expires, when the provider said. */
   expiresIn: number | undefined;
   scope: string | undefined;
   tokenType: string;
   idToken: string | undefined;
+}
+
+function toTokenResponse(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): TokenResponse {
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresIn: tokens.expiresIn(),
+    scope: tokens.scope,
+    tokenType: tokens.token_type,
+    idToken: tokens.id_token,
+  };
+}
+
+/** What the code exchange yields: the tokens and the validated identity. */
+export interface CodeExchangeResult extends TokenResponse {
+  /** The validated id_token claims, merged with UserInfo when enabled. */
+  claims: Record<string, unknown>;
 }
 
 /**
@@ -136,42 +153,10 @@ export async function exchangeCode(
       const userInfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
       claims = { ...claims, ...userInfo };
     }
-    return {
-      claims,
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token,
-      expiresIn: tokens.expiresIn(),
-      scope: tokens.scope,
-      tokenType: tokens.token_type,
-      idToken: tokens.id_token,
-    };
+    return { ...toTokenResponse(tokens), claims };
   } catch (err) {
     throw toProviderError(err, provider.name, 'code exchange failed');
   }
-}
-
-/** A token endpoint answer, for refresh and client credentials. */
-export interface TokenResponse {
-  accessToken: string;
-  /** Absent when the provider does not rotate refresh tokens: keep the old one. */
-  refreshToken: string | undefined;
-  expiresIn: number | undefined;
-  scope: string | undefined;
-  tokenType: string;
-  idToken: string | undefined;
-}
-
-function toTokenResponse(
-  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
-): TokenResponse {
-  return {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresIn: tokens.expiresIn(),
-    scope: tokens.scope,
-    tokenType: tokens.token_type,
-    idToken: tokens.id_token,
-  };
 }
 
 /**

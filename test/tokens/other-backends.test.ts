@@ -48,6 +48,62 @@ describe('in-memory configuration (no Redis)', () => {
   });
 });
 
+describe('sign-in mode', () => {
+  it('keeps the profile only: no tokens are stored', async () => {
+    const repo = new MemoryTokenRepository();
+    const stack = await startStack({
+      providers: (issuer) => ({ acme: { issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET } }),
+      router: { tokenEncryption: { keys: { k1: KEY }, current: 'k1' }, tokenRepository: repo },
+    });
+    try {
+      const res = await signIn(stack, new Browser());
+      const { user } = (await res.json()) as { user: { id: string } };
+      expect(await repo.listByUser(user.id)).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('real access-token expiry at the provider', () => {
+  it('refreshes before calling the API once the short-lived token has expired (no 401 round trip)', async () => {
+    let issuer = '';
+    const repo = new MemoryTokenRepository();
+    const stack = await startStack({
+      providers: (i) => {
+        issuer = i;
+        return integration(i);
+      },
+      router: {
+        tokenEncryption: { keys: { k1: KEY }, current: 'k1' },
+        tokenRepository: repo,
+        refresh: { skewSeconds: 0 },
+      },
+      op: { accessTokenTtlSeconds: 2, configuration: { rotateRefreshToken: true } },
+      routes: vaultRoutes(() => `${issuer}/me`),
+    });
+    try {
+      const browser = new Browser();
+      await signIn(stack, browser);
+      const apiCalls: string[] = [];
+      stack.op.intercept = (req) => {
+        if (req.url === '/me') apiCalls.push(req.headers.authorization ?? '');
+        return false;
+      };
+      expect((await browser.request(stack.url('/api/profile'), { headers: json })).status).toBe(200);
+      expect(stack.op.tokenRequests.get('refresh_token') ?? 0).toBe(0);
+      // Let the provider's 2-second access token really expire.
+      await new Promise((r) => setTimeout(r, 2_200));
+      expect((await browser.request(stack.url('/api/profile'), { headers: json })).status).toBe(200);
+      expect(stack.op.tokenRequests.get('refresh_token')).toBe(1);
+      expect(apiCalls).toHaveLength(2);
+      expect(apiCalls[1]).not.toBe(apiCalls[0]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('PostgreSQL token repository', () => {
   const redis = useRedis();
   let postgres: TestPostgres;
