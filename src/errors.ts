@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'not_connected'
   | 'token_unreadable'
   | 'account_conflict'
+  | 'email_conflict'
+  | 'insufficient_scope'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +33,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_connected: 403,
   token_unreadable: 500,
   account_conflict: 409,
+  email_conflict: 409,
+  insufficient_scope: 403,
   internal_error: 500,
 };
 
@@ -47,6 +51,9 @@ const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
   not_connected: 'This account is not connected to that provider.',
   token_unreadable: 'A stored credential could not be read.',
   account_conflict: 'This provider account is already connected to another user.',
+  email_conflict:
+    'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
+  insufficient_scope: 'This needs more permissions from the provider.',
   internal_error: 'Something went wrong.',
 };
 

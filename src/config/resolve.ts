@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { findPreset, PRESETS } from '../providers/index.js';
+import { type MappedProfile, str } from '../providers/types.js';
 import { parseKeyring } from '../tokens/crypto.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
@@ -29,9 +31,21 @@ const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
   'tokenEncryption',
   'tokenRepository',
   'refresh',
+  'accounts',
 ]);
 const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
 const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
+  'preset',
+  'authorizationUrl',
+  'tokenUrl',
+  'userinfoUrl',
+  'revocationUrl',
+  'profile',
+  'tenant',
+  'teamId',
+  'keyId',
+  'privateKey',
+  'endSessionOnLogout',
   'issuer',
   'clientId',
   'clientSecret',
@@ -148,6 +162,19 @@ export function resolveConfig(
     }
   }
   const refresh = resolveRefresh(input.refresh, problems);
+  const accounts = {
+    linkBy: input.accounts?.linkBy ?? 'verified-email',
+    onEmailConflict: input.accounts?.onEmailConflict ?? 'error',
+  } as const;
+  if (input.accounts !== undefined) {
+    rejectUnknownKeys(input.accounts, new Set(['linkBy', 'onEmailConflict']), 'accounts.', problems);
+  }
+  if (accounts.linkBy !== 'verified-email' && accounts.linkBy !== 'none') {
+    problems.push('accounts.linkBy must be "verified-email" or "none"');
+  }
+  if (accounts.onEmailConflict !== 'error' && accounts.onEmailConflict !== 'create') {
+    problems.push('accounts.onEmailConflict must be "error" or "create"');
+  }
 
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
@@ -177,6 +204,7 @@ export function resolveConfig(
     userRepository: input.userRepository,
     logger,
     keyring,
+    accounts,
     tokenRepository: input.tokenRepository,
     refresh,
     bindingCookie: {
@@ -263,93 +291,162 @@ function resolveProvider(
     return undefined;
   }
   if (typeof options !== 'object' || options === null) {
-    problems.push(`${at} must be an object with issuer, clientId and clientSecret`);
+    problems.push(`${at} must be an object with clientId and clientSecret (and issuer, unless it is a preset)`);
     return undefined;
   }
   rejectUnknownKeys(options, PROVIDER_KEYS, `${at}.`, problems);
   const before = problems.length;
-  let issuer: URL | undefined;
-  if (typeof options.issuer !== 'string' || options.issuer === '') {
-    problems.push(
-      `${at}.issuer is required: set it to the provider's issuer URL (discovery reads /.well-known/openid-configuration)`,
-    );
-  } else {
-    issuer = tryUrl(options.issuer);
-    if (!issuer) problems.push(`${at}.issuer is not a URL: "${options.issuer}"`);
-    else if (issuer.protocol === 'http:' && !isLoopback(issuer)) {
-      problems.push(
-        `${at}.issuer must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)`,
-      );
-    } else if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:') {
-      problems.push(`${at}.issuer must be an https URL`);
+
+  const presetName = options.preset ?? (findPreset(name) ? name : undefined);
+  const preset = presetName === undefined ? undefined : findPreset(presetName);
+  if (presetName !== undefined && !preset) {
+    problems.push(`${at}.preset "${presetName}" is not a preset: use one of ${Object.keys(PRESETS).join(', ')}`);
+    return undefined;
+  }
+  for (const option of preset?.requiredOptions ?? []) {
+    if (typeof options[option] !== 'string' || options[option] === '') {
+      problems.push(`${at}.${option} is required by the ${presetName} preset: see the preset's documentation`);
     }
   }
-  if (typeof options.clientId !== 'string' || options.clientId === '') {
-    problems.push(
-      `${at}.clientId is required: set it to the OAuth client ID from the provider's developer console`,
-    );
+
+  const kind = preset?.kind ?? (options.issuer !== undefined || options.authorizationUrl === undefined ? 'oidc' : 'oauth2');
+  let issuer: URL | undefined;
+  let endpoints: ResolvedProvider['endpoints'];
+  if (kind === 'oidc') {
+    const issuerText = options.issuer ?? preset?.issuer?.(options);
+    if (typeof issuerText !== 'string' || issuerText === '') {
+      problems.push(
+        `${at}.issuer is required: set it to the provider's issuer URL (discovery reads /.well-known/openid-configuration), or use a preset (${Object.keys(PRESETS).join(', ')})`,
+      );
+    } else {
+      issuer = checkEndpoint(issuerText, `${at}.issuer`, problems);
+    }
+  } else {
+    const url = (field: 'authorizationUrl' | 'tokenUrl' | 'userinfoUrl' | 'revocationUrl', required: boolean) => {
+      const value = options[field] ?? preset?.[field];
+      if (value === undefined) {
+        if (required) problems.push(`${at}.${field} is required for a plain OAuth 2.0 provider`);
+        return undefined;
+      }
+      return checkEndpoint(value, `${at}.${field}`, problems);
+    };
+    const authorizationUrl = url('authorizationUrl', true);
+    const tokenUrl = url('tokenUrl', true);
+    const userinfoUrl = url('userinfoUrl', true);
+    const revocationUrl = url('revocationUrl', false);
+    if (!preset && typeof options.profile !== 'function') {
+      problems.push(`${at}.profile is required for a plain OAuth 2.0 provider: a function mapping its userinfo answer to { providerAccountId, email, emailVerified, name, avatarUrl }`);
+    }
+    if (authorizationUrl && tokenUrl && userinfoUrl) endpoints = { authorizationUrl, tokenUrl, userinfoUrl, revocationUrl };
   }
-  if (
-    options.clientSecret !== undefined &&
-    (typeof options.clientSecret !== 'string' || options.clientSecret === '')
-  ) {
+
+  if (typeof options.clientId !== 'string' || options.clientId === '') {
+    problems.push(`${at}.clientId is required: set it to the OAuth client ID from the provider's developer console`);
+  }
+  if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
     problems.push(`${at}.clientSecret must be a non-empty string, or omitted for a public client`);
   }
+  const hasSecret = Boolean(options.clientSecret) || preset?.clientSecret !== undefined;
   const authMethod: TokenEndpointAuthMethod =
-    options.tokenEndpointAuthMethod ?? (options.clientSecret ? 'client_secret_basic' : 'none');
+    options.tokenEndpointAuthMethod ?? (hasSecret ? (preset?.tokenEndpointAuthMethod ?? 'client_secret_basic') : 'none');
   if (!['client_secret_basic', 'client_secret_post', 'none'].includes(authMethod)) {
     problems.push(`${at}.tokenEndpointAuthMethod must be client_secret_basic, client_secret_post or none`);
-  } else if (authMethod !== 'none' && !options.clientSecret) {
-    problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}`);
+  } else if (authMethod !== 'none' && !hasSecret) {
+    problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}: copy it from the provider's developer console`);
   }
+
   // Asking for offline_access means the app wants to act later without the user: that is integration mode.
   const mode = options.mode ?? (options.scopes?.includes('offline_access') ? 'integration' : 'signin');
-  if (mode !== 'signin' && mode !== 'integration') {
-    problems.push(`${at}.mode must be "signin" or "integration"`);
-  }
+  if (mode !== 'signin' && mode !== 'integration') problems.push(`${at}.mode must be "signin" or "integration"`);
+  const presetScopes = mode === 'integration' ? (preset?.scopes.integration ?? preset?.scopes.signin) : preset?.scopes.signin;
   const scopes =
     options.scopes ??
-    (mode === 'integration' ? [...DEFAULTS.integrationScopes] : [...DEFAULTS.provider.scopes]);
-  if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || /\s/.test(s) || s === '')) {
+    (presetScopes ? [...presetScopes] : mode === 'integration' ? [...DEFAULTS.integrationScopes] : [...DEFAULTS.provider.scopes]);
+  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || /\s/.test(scope) || scope === '')) {
     problems.push(`${at}.scopes must be an array of scope strings without spaces`);
-  } else if (!scopes.includes('openid')) {
+  } else if (kind === 'oidc' && !scopes.includes('openid')) {
     problems.push(`${at}.scopes must include "openid" for an OpenID Connect provider`);
   }
-  const authorizationParams = { ...(options.authorizationParams ?? {}) };
-  // Without consent, OIDC providers drop offline_access and issue no refresh token.
-  if (mode === 'integration' && Array.isArray(scopes) && scopes.includes('offline_access')) {
-    authorizationParams.prompt ??= 'consent';
-  }
-  for (const key of Object.keys(authorizationParams)) {
+  const authorizationParams: Record<string, string> = {
+    ...(preset?.authorizationParams?.signin ?? {}),
+    ...(mode === 'integration' ? (preset?.authorizationParams?.integration ?? {}) : {}),
+    ...(options.authorizationParams ?? {}),
+  };
+  for (const key of Object.keys(options.authorizationParams ?? {})) {
     if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
-      problems.push(
-        `${at}.authorizationParams.${key} is set by the library and cannot be overridden: remove it`,
-      );
+      problems.push(`${at}.authorizationParams.${key} is set by the library and cannot be overridden: remove it`);
     } else if (typeof authorizationParams[key] !== 'string') {
       problems.push(`${at}.authorizationParams.${key} must be a string`);
     }
   }
-  const responseMode = options.responseMode ?? DEFAULTS.provider.responseMode;
+  // Without consent, OIDC providers drop offline_access and issue no refresh token.
+  if (mode === 'integration' && Array.isArray(scopes) && scopes.includes('offline_access') && !preset) {
+    authorizationParams.prompt ??= 'consent';
+  }
+  const responseMode = options.responseMode ?? preset?.responseMode ?? DEFAULTS.provider.responseMode;
   if (responseMode !== 'query' && responseMode !== 'form_post') {
     problems.push(`${at}.responseMode must be "query" or "form_post"`);
   }
-  if (problems.length > before || !issuer) return undefined;
+  if (options.profile !== undefined && typeof options.profile !== 'function') {
+    problems.push(`${at}.profile must be a function`);
+  }
+  if (problems.length > before) return undefined;
+
   const base = baseUrl ? baseUrl.href.replace(/\/$/, '') : '';
+  const secretFactory = preset?.clientSecret;
+  const clientId = options.clientId;
   return {
     name,
+    kind,
     issuer,
-    clientId: options.clientId,
+    endpoints,
+    pkce: preset?.pkce ?? true,
+    scopeSeparator: preset?.scopeSeparator ?? ' ',
+    mapProfile: options.profile ?? preset?.profile ?? ((raw) => oidcProfile(raw)),
+    fetchProfile: preset?.fetchProfile,
+    clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,
+    endSessionOnLogout: options.endSessionOnLogout ?? false,
+    preset: presetName,
+    clientId,
     clientSecret: options.clientSecret,
     scopes,
     authorizationParams,
     responseMode,
     tokenEndpointAuthMethod: authMethod,
     fetchUserInfo: options.fetchUserInfo ?? DEFAULTS.provider.fetchUserInfo,
-    displayName: options.displayName ?? name,
+    displayName: options.displayName ?? preset?.displayName ?? name,
     mode,
     revokeOnLogout: options.revokeOnLogout ?? false,
     redirectUri: `${base}${mountPath}/${name}/callback`,
-    allowInsecureRequests: issuer.protocol === 'http:',
+    allowInsecureRequests: [issuer, endpoints?.authorizationUrl, endpoints?.tokenUrl].some((u) => u?.protocol === 'http:'),
+  };
+}
+
+/** Parses a provider URL: https, or http on loopback only (development providers and test fakes). */
+function checkEndpoint(value: string, field: string, problems: string[]): URL | undefined {
+  const url = tryUrl(value);
+  if (!url) {
+    problems.push(`${field} is not a URL: "${value}"`);
+  } else if (url.protocol === 'http:' && !isLoopback(url)) {
+    problems.push(`${field} must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)`);
+  } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`${field} must be an https URL`);
+  } else {
+    return url;
+  }
+  return undefined;
+}
+
+/** The generic OpenID Connect mapping of standard claims (OIDC Core §5.1). */
+function oidcProfile(claims: Record<string, unknown>): MappedProfile {
+  const given = [str(claims.given_name), str(claims.family_name)].filter(Boolean).join(' ');
+  return {
+    providerAccountId: String(claims.sub),
+    email: str(claims.email),
+    // Some providers send the string "true"; anything else is unverified.
+    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+    name: str(claims.name) ?? (given || null) ?? str(claims.preferred_username),
+    avatarUrl: str(claims.picture),
   };
 }
 

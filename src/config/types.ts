@@ -1,5 +1,6 @@
 import type { Store as SessionStore } from 'express-session';
 import type { Cluster, Redis } from 'ioredis';
+import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
 import type { KvStore } from '../stores/types.js';
 import type { Keyring } from '../tokens/crypto.js';
 import type { TokenRepository } from '../tokens/types.js';
@@ -8,13 +9,28 @@ import type { UserRepository } from '../users/types.js';
 /** How the client authenticates at the provider's token endpoint. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** One OpenID Connect provider, found by discovery from its issuer. */
-export interface ProviderOptions {
+/**
+ * One provider: a built-in preset (by its name as the key, or `preset`), any OpenID Connect provider by `issuer`,
+ * or any plain OAuth 2.0 provider by `authorizationUrl`, `tokenUrl`, `userinfoUrl` and `profile`.
+ */
+export interface ProviderOptions extends PresetOptions {
+  /** Use this built-in preset under another key (e.g. two Google apps: `googleWork: { preset: 'google', … }`). */
+  preset?: string;
   /**
-   * The issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`.
-   * Must be https, except on loopback (localhost, 127.0.0.1, ::1) for development and tests.
+   * The OpenID Connect issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. Presets set it;
+   * override it for self-hosted instances. Must be https, except on loopback (localhost, 127.0.0.1, ::1).
    */
-  issuer: string;
+  issuer?: string;
+  /** Plain OAuth 2.0: the authorization endpoint. */
+  authorizationUrl?: string;
+  /** Plain OAuth 2.0: the token endpoint. */
+  tokenUrl?: string;
+  /** Plain OAuth 2.0: where the profile is read with the access token. */
+  userinfoUrl?: string;
+  /** Plain OAuth 2.0: the RFC 7009 revocation endpoint, if any. */
+  revocationUrl?: string;
+  /** Maps the provider's profile answer (plain OAuth 2.0) or claims (OIDC) to the normalised profile. */
+  profile?: (raw: Record<string, unknown>) => MappedProfile;
   /** The OAuth client ID registered with the provider. */
   clientId: string;
   /** The client secret. Omit for a public client (PKCE alone). */
@@ -43,6 +59,12 @@ export interface ProviderOptions {
   mode?: 'signin' | 'integration';
   /** Whether `POST /auth/<provider>/logout` revokes (RFC 7009) and deletes the stored tokens by default. Default false. */
   revokeOnLogout?: boolean;
+  /**
+   * Also end the user's session at an OpenID provider on logout (RP-Initiated Logout 1.0), when it advertises an
+   * `end_session_endpoint`: logout then redirects there, and the provider sends the browser back to
+   * `logoutRedirect` (register that URL as a post-logout redirect URI). Default false.
+   */
+  endSessionOnLogout?: boolean;
 }
 
 /** Keys that seal stored tokens (AES-256-GCM). */
@@ -135,13 +157,51 @@ export interface OAuthRouterOptions {
   tokenRepository?: TokenRepository;
   /** Refresh timing. */
   refresh?: RefreshOptions;
+  /** How sign-ins from several providers become one user. */
+  accounts?: AccountOptions;
+}
+
+/** Account linking policy. */
+export interface AccountOptions {
+  /**
+   * `verified-email` (default): a sign-in whose provider *verifies* the email lands in the user with that
+   * verified email. `none`: one user per provider account; emails never link.
+   * Explicit linking (a signed-in user connecting another provider) works with both.
+   */
+  linkBy?: 'verified-email' | 'none';
+  /**
+   * With `verified-email`: what to do when a sign-in brings an *unverified* email that an existing user holds as
+   * verified. `error` (default) fails with `email_conflict`; `create` makes a separate user. Never links.
+   */
+  onEmailConflict?: 'error' | 'create';
 }
 
 /** A provider after defaults are applied. */
 export interface ResolvedProvider {
   /** The key under `providers`. */
   name: string;
-  issuer: URL;
+  /** `oidc` (discovery, id_token, nonce) or `oauth2` (fixed endpoints, profile from `userinfoUrl`). */
+  kind: 'oidc' | 'oauth2';
+  /** The OIDC issuer; undefined for plain OAuth 2.0. */
+  issuer: URL | undefined;
+  /** Plain OAuth 2.0 endpoints; undefined for OIDC (discovered). */
+  endpoints:
+    | { authorizationUrl: URL; tokenUrl: URL; userinfoUrl: URL; revocationUrl: URL | undefined }
+    | undefined;
+  /** Whether to send a PKCE challenge (every provider that supports it). */
+  pkce: boolean;
+  /** Separator of the scope parameter. */
+  scopeSeparator: string;
+  /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */
+  mapProfile: (raw: Record<string, unknown>) => MappedProfile;
+  /** Completes a short profile with more API calls (GitHub's emails). */
+  fetchProfile: ((raw: Record<string, unknown>, get: ProviderGet, userinfoUrl: string) => Promise<Record<string, unknown>>) | undefined;
+  /** Computes the client secret per token request (Apple). */
+  clientSecretFactory: (() => Promise<string>) | undefined;
+  /** RP-Initiated Logout on logout. */
+  endSessionOnLogout: boolean;
+  /** The preset this provider is built from, if any. */
+  preset: string | undefined;
   clientId: string;
   clientSecret: string | undefined;
   scopes: string[];
@@ -182,6 +242,7 @@ export interface ResolvedConfig {
   kvStore: KvStore | undefined;
   userRepository: UserRepository | undefined;
   logger: Logger;
+  accounts: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
   keyring: Keyring | undefined;
   tokenRepository: TokenRepository | undefined;
   refresh: { skewSeconds: number; lockTtlMs: number };

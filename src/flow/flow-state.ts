@@ -17,6 +17,8 @@ export interface FlowState {
    * still signed in, so a session that appears mid-flow (or is planted) cannot redirect a link.
    */
   linkUserId: string | undefined;
+  /** Scopes asked for on top of the configured ones (incremental authorization). */
+  extraScopes: string[];
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -30,6 +32,7 @@ export interface MintFlowStateInput {
   bindingId: string;
   returnTo: string | undefined;
   linkUserId: string | undefined;
+  extraScopes: string[];
 }
 
 /**
@@ -45,6 +48,7 @@ export async function mintFlowState(input: MintFlowStateInput): Promise<Authoriz
     bindingHash: sha256(input.bindingId),
     returnTo: input.returnTo,
     linkUserId: input.linkUserId,
+    extraScopes: input.extraScopes,
     createdAt: Date.now(),
   };
   await input.store.set(

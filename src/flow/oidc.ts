@@ -5,7 +5,7 @@
 import * as client from 'openid-client';
 import type { ResolvedProvider } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
-import type { Profile } from '../providers/types.js';
+import type { Profile, ProviderGet } from '../providers/types.js';
 
 /** Seconds before a call to a provider is abandoned; a hung provider must not hang our requests. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
@@ -55,18 +55,58 @@ export function createProviderClient(provider: ResolvedProvider): ProviderClient
 }
 
 async function discover(provider: ResolvedProvider): Promise<client.Configuration> {
-  const auth =
-    provider.tokenEndpointAuthMethod === 'none'
-      ? client.None()
-      : provider.tokenEndpointAuthMethod === 'client_secret_post'
-        ? client.ClientSecretPost(provider.clientSecret)
-        : client.ClientSecretBasic(provider.clientSecret);
-  const config = await client.discovery(provider.issuer, provider.clientId, undefined, auth, {
-    execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
-    timeout: PROVIDER_TIMEOUT_SECONDS,
-  });
+  const auth = clientAuthentication(provider);
+  let config: client.Configuration;
+  if (provider.kind === 'oidc') {
+    config = await client.discovery(provider.issuer as URL, provider.clientId, undefined, auth, {
+      execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
+      timeout: PROVIDER_TIMEOUT_SECONDS,
+    });
+  } else {
+    // Plain OAuth 2.0 has no discovery: the metadata is the configured endpoints.
+    const endpoints = provider.endpoints as NonNullable<ResolvedProvider['endpoints']>;
+    config = new client.Configuration(
+      {
+        issuer: endpoints.authorizationUrl.origin,
+        authorization_endpoint: endpoints.authorizationUrl.href,
+        token_endpoint: endpoints.tokenUrl.href,
+        userinfo_endpoint: endpoints.userinfoUrl.href,
+        revocation_endpoint: endpoints.revocationUrl?.href,
+      },
+      provider.clientId,
+      undefined,
+      auth,
+    );
+    if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
+  }
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
   return config;
+}
+
+/** Lifetime of a computed client secret (Apple's JWT is signed for an hour; renew before it runs out). */
+const COMPUTED_SECRET_TTL_MS = 50 * 60 * 1000;
+
+function clientAuthentication(provider: ResolvedProvider): client.ClientAuth {
+  const factory = provider.clientSecretFactory;
+  if (factory) {
+    let cached: { secret: Promise<string>; until: number } | undefined;
+    // oauth4webapi awaits client authentication, so the secret can be computed (and cached) at request time.
+    return (async (_as: unknown, _client: unknown, body: URLSearchParams) => {
+      if (!cached || cached.until < Date.now()) {
+        cached = { secret: factory(), until: Date.now() + COMPUTED_SECRET_TTL_MS };
+      }
+      body.set('client_id', provider.clientId);
+      body.set('client_secret', await cached.secret);
+    }) as client.ClientAuth;
+  }
+  switch (provider.tokenEndpointAuthMethod) {
+    case 'none':
+      return client.None();
+    case 'client_secret_post':
+      return client.ClientSecretPost(provider.clientSecret);
+    default:
+      return client.ClientSecretBasic(provider.clientSecret);
+  }
 }
 
 /**
@@ -76,6 +116,7 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
 export async function buildAuthorizationUrl(
   providerClient: ProviderClient,
   secrets: AuthorizationSecrets,
+  extraScopes: readonly string[] = [],
 ): Promise<URL> {
   const { provider } = providerClient;
   const config = await providerClient.configuration();
@@ -83,12 +124,16 @@ export async function buildAuthorizationUrl(
     ...provider.authorizationParams,
     redirect_uri: provider.redirectUri,
     response_type: 'code',
-    scope: provider.scopes.join(' '),
+    scope: [...provider.scopes, ...extraScopes.filter((scope) => !provider.scopes.includes(scope))].join(
+      provider.scopeSeparator,
+    ),
     state: secrets.state,
-    nonce: secrets.nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(secrets.codeVerifier),
-    code_challenge_method: 'S256',
   };
+  if (provider.kind === 'oidc') params.nonce = secrets.nonce;
+  if (provider.pkce) {
+    params.code_challenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
+    params.code_challenge_method = 'S256';
+  }
   if (provider.responseMode === 'form_post') params.response_mode = 'form_post';
   return client.buildAuthorizationUrl(config, params);
 }
@@ -140,20 +185,33 @@ export async function exchangeCode(
   const currentUrl = new URL(provider.redirectUri);
   for (const [key, value] of callbackParams) currentUrl.searchParams.append(key, value);
   try {
-    const tokens = await client.authorizationCodeGrant(config, currentUrl, {
-      pkceCodeVerifier: secrets.codeVerifier,
-      expectedState: secrets.state,
-      expectedNonce: secrets.nonce,
-      idTokenExpected: true,
-    });
-    const idClaims = tokens.claims();
-    if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
-    let claims: Record<string, unknown> = { ...idClaims };
-    if (provider.fetchUserInfo && config.serverMetadata().userinfo_endpoint) {
-      const userInfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
-      claims = { ...claims, ...userInfo };
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      currentUrl,
+      provider.kind === 'oidc'
+        ? {
+            pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
+            expectedState: secrets.state,
+            expectedNonce: secrets.nonce,
+            idTokenExpected: true,
+          }
+        : { pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined, expectedState: secrets.state },
+    );
+    const get: ProviderGet = (url) => getJson(config, tokens.access_token, url, provider.name);
+    let claims: Record<string, unknown>;
+    if (provider.kind === 'oidc') {
+      const idClaims = tokens.claims();
+      if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
+      claims = { ...idClaims };
+      if (provider.fetchUserInfo && config.serverMetadata().userinfo_endpoint) {
+        claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
+      }
+    } else {
+      const userinfoUrl = (provider.endpoints as NonNullable<ResolvedProvider['endpoints']>).userinfoUrl.href;
+      claims = (await get(userinfoUrl)) as Record<string, unknown>;
+      if (provider.fetchProfile) claims = await provider.fetchProfile(claims, get, userinfoUrl);
     }
-    return { ...toTokenResponse(tokens), claims };
+    return { ...toTokenResponse(tokens), claims: withCallbackName(claims, callbackParams) };
   } catch (err) {
     throw toProviderError(err, provider.name, 'code exchange failed');
   }
@@ -213,23 +271,47 @@ export async function revokeToken(
   }
 }
 
-/** Maps standard OpenID Connect claims to the normalised {@link Profile}. */
-export function profileFromClaims(provider: string, claims: Record<string, unknown>): Profile {
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  const name =
-    str(claims.name) ??
-    ([str(claims.given_name), str(claims.family_name)].filter(Boolean).join(' ') || null) ??
-    str(claims.preferred_username);
-  return {
-    provider,
-    providerAccountId: String(claims.sub),
-    email: str(claims.email),
-    // Some providers send the string "true"; anything else is unverified.
-    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-    name: name ?? str(claims.preferred_username),
-    avatarUrl: str(claims.picture),
-    raw: claims,
-  };
+/** An authenticated GET at the provider's API, answered as JSON; failures become `provider_error`. */
+async function getJson(config: client.Configuration, accessToken: string, url: string, provider: string): Promise<unknown> {
+  const res = await client.fetchProtectedResource(
+    config,
+    accessToken,
+    new URL(url),
+    'GET',
+    undefined,
+    // GitHub's API refuses requests without a User-Agent.
+    new Headers({ accept: 'application/json', 'user-agent': 'express-oauth-router' }),
+  );
+  if (!res.ok) throw new OAuthRouterError('provider_error', `${provider}: profile request answered ${res.status}`, { provider });
+  return res.json();
+}
+
+/**
+ * Apple posts the user's name once, in a `user` form field beside the code (never in the id_token). It is not
+ * signed, so it only ever fills in a missing display name.
+ */
+function withCallbackName(claims: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
+  const user = params.get('user');
+  if (!user || typeof claims.name === 'string') return claims;
+  try {
+    const name = (JSON.parse(user) as { name?: { firstName?: unknown; lastName?: unknown } }).name;
+    const full = [name?.firstName, name?.lastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
+    return full ? { ...claims, name: full.slice(0, 200) } : claims;
+  } catch {
+    return claims;
+  }
+}
+
+/**
+ * Builds the normalised {@link Profile} with the provider's mapper.
+ * @throws OAuthRouterError `provider_error` when the provider gave no usable account id.
+ */
+export function toProfile(provider: ResolvedProvider, raw: Record<string, unknown>): Profile {
+  const mapped = provider.mapProfile(raw);
+  if (!mapped.providerAccountId || mapped.providerAccountId === 'undefined' || mapped.providerAccountId === 'null') {
+    throw new OAuthRouterError('provider_error', `${provider.name}: the profile has no account id`, { provider: provider.name });
+  }
+  return { ...mapped, provider: provider.name, emailVerified: mapped.emailVerified && mapped.email !== null, raw };
 }
 
 /**

@@ -8,16 +8,45 @@ export interface ResolveUserInput {
   profile: Profile;
   /** The user already signed in on this browser, if any: a login then connects the provider to them. */
   currentUserId: string | undefined;
+  /** The configured linking policy. */
+  policy: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
 }
 
 /**
- * Decides which user a completed login belongs to. Signed in already: the provider account is connected to the
- * current user (explicit linking), unless it belongs to someone else (`account_conflict`). Not signed in: the
- * user the account is linked to, or a new user.
+ * Decides which user a completed login belongs to.
+ * - Signed in already: the provider account is connected to the current user (explicit linking), unless it
+ *   belongs to someone else (`account_conflict`).
+ * - Otherwise the user the account is linked to; else, with `linkBy: 'verified-email'`, the user holding the same
+ *   email *as verified*, when this provider verified it too; else a new user.
+ * - An unverified email that an existing user holds as verified never links: `email_conflict`, or a separate
+ *   user with `onEmailConflict: 'create'`.
  */
-export async function resolveUser({ users, profile, currentUserId }: ResolveUserInput): Promise<OAuthUser> {
+export async function resolveUser({ users, profile, currentUserId, policy }: ResolveUserInput): Promise<OAuthUser> {
   const owner = await users.findByAccount(profile);
-  if (currentUserId === undefined) return owner ?? users.createFromProfile(profile);
+  if (currentUserId !== undefined) return linkToCurrent(users, profile, owner, currentUserId);
+  if (owner) return owner;
+  if (policy.linkBy === 'verified-email' && profile.email) {
+    const holder = await users.findByVerifiedEmail(profile.email);
+    if (holder && profile.emailVerified) {
+      if (await users.linkAccount(holder.id, profile)) return holder;
+      // Lost a race: the account was linked meanwhile; whoever owns it now is the answer.
+      return (await users.findByAccount(profile)) ?? users.createFromProfile(profile);
+    }
+    if (holder && policy.onEmailConflict === 'error') {
+      throw new OAuthRouterError('email_conflict', `${profile.provider} gave an unverified email that another user holds`, {
+        provider: profile.provider,
+      });
+    }
+  }
+  return users.createFromProfile(profile);
+}
+
+async function linkToCurrent(
+  users: UserRepository,
+  profile: Profile,
+  owner: OAuthUser | null,
+  currentUserId: string,
+): Promise<OAuthUser> {
   const conflict = () =>
     new OAuthRouterError('account_conflict', `${profile.provider} account is linked to another user`, {
       provider: profile.provider,

@@ -5,6 +5,7 @@ import type { RouterContext } from './context.js';
 /** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
 const FLOW_ERRORS = new Set([
   'account_conflict',
+  'email_conflict',
   'access_denied',
   'invalid_state',
   'invalid_request',

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { OAuthRouterError } from '../errors.js';
 import { getContext } from './context.js';
 
@@ -6,6 +6,13 @@ import { getContext } from './context.js';
 export interface RequireAuthOptions {
   /** Where to send browser navigations that are not signed in. Default: the router's `signInPath`. */
   signInPath?: string;
+  /**
+   * Scopes the user must have granted to `provider`. Missing ones answer 403 `insufficient_scope` to API requests,
+   * and send page navigations through the provider's login asking for just those (incremental authorization).
+   */
+  scopes?: string[];
+  /** The provider `scopes` refer to. Default: the provider the user signed in with. */
+  provider?: string;
 }
 
 /**
@@ -19,9 +26,22 @@ export interface RequireAuthOptions {
  * ```
  */
 export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
+  const required = options.scopes ?? [];
   return (req, res, next) => {
     if (req.user) {
-      next();
+      if (required.length === 0) {
+        next();
+        return;
+      }
+      const oauth = req.session?.oauth;
+      const provider = options.provider ?? oauth?.provider ?? '';
+      const granted = new Set(oauth?.scopes?.[provider] ?? []);
+      const missing = required.filter((scope) => !granted.has(scope));
+      if (missing.length === 0) {
+        next();
+        return;
+      }
+      askForScopes(req, res, provider, missing);
       return;
     }
     const context = getContext(req);
@@ -44,6 +64,21 @@ export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
     const err = new OAuthRouterError('unauthenticated', 'Not signed in');
     res.status(err.status).json(err.toJSON());
   };
+}
+
+function askForScopes(req: Request, res: Response, provider: string, missing: string[]): void {
+  const context = getContext(req);
+  const loginUrl = context ? context.loginUrl(provider) : '';
+  res.set('Cache-Control', 'no-store');
+  if (context && isPageNavigation(req)) {
+    const target = new URL(loginUrl, context.config.baseUrl);
+    target.searchParams.set('scope', missing.join(' '));
+    target.searchParams.set('returnTo', req.originalUrl);
+    res.redirect(302, `${target.pathname}${target.search}`);
+    return;
+  }
+  const err = new OAuthRouterError('insufficient_scope', `Missing scopes for ${provider}`, { provider });
+  res.status(err.status).json({ ...err.toJSON(), provider, missingScopes: missing, loginUrl });
 }
 
 /** A top-level GET from a browser wants a sign-in page; fetch/XHR and API clients want a 401 they can handle. */

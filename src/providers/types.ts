@@ -17,3 +17,69 @@ export interface Profile {
   /** The claims as the provider sent them (id_token merged with UserInfo). Not stored in the session. */
   raw: Record<string, unknown>;
 }
+
+/** What a profile mapper returns: the normalised fields, without `provider` and `raw` (added by the library). */
+export type MappedProfile = Omit<Profile, 'provider' | 'raw'>;
+
+/** Options a preset reads besides the common ones (e.g. Microsoft's tenant, Apple's signing key). */
+export interface PresetOptions {
+  /** Microsoft Entra ID tenant: `common` (default), `organizations`, `consumers`, or a tenant id or domain. */
+  tenant?: string;
+  /** Apple: the Team ID of the developer account. */
+  teamId?: string;
+  /** Apple: the Key ID of the Sign in with Apple private key. */
+  keyId?: string;
+  /** Apple: the PKCS#8 PEM private key (the .p8 file's contents). */
+  privateKey?: string;
+}
+
+/** Lets a preset's profile hook make authenticated GETs at the provider's API (e.g. GitHub's /user/emails). */
+export type ProviderGet = (url: string) => Promise<unknown>;
+
+/**
+ * A provider as data: how to reach it, what to ask for, and how to read its profile. One file per preset in
+ * `src/providers/`. Quirks are fields with a comment saying why; behaviour that cannot be data is an optional
+ * hook (`fetchProfile`, `clientSecret`).
+ */
+export interface ProviderPreset {
+  /** Name on a sign-in button. */
+  displayName: string;
+  /** `oidc`: discovery, id_token and nonce. `oauth2`: fixed endpoints and a profile endpoint. */
+  kind: 'oidc' | 'oauth2';
+  /** OIDC issuer (discovery URL without /.well-known). */
+  issuer?: (options: PresetOptions) => string;
+  /** OAuth 2.0 endpoints. */
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  /** Where the profile is read with the access token. */
+  userinfoUrl?: string;
+  /** RFC 7009 endpoint, when the provider has one and does not advertise it by discovery. */
+  revocationUrl?: string;
+  /** Scopes for sign-in, and for integration mode when they differ. */
+  scopes: { signin: string[]; integration?: string[] };
+  /** Extra authorization parameters, by mode. */
+  authorizationParams?: { signin?: Record<string, string>; integration?: Record<string, string> };
+  /** Whether the provider supports PKCE; if not, no code_challenge is sent. */
+  pkce: boolean;
+  /** How the callback arrives. */
+  responseMode?: 'query' | 'form_post';
+  /** Client authentication at the token endpoint. */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+  /** Separator of the scope parameter (a few older APIs want a comma). */
+  scopeSeparator?: string;
+  /** Maps the provider's profile (claims or API answer) to the normalised profile. */
+  profile(raw: Record<string, unknown>): MappedProfile;
+  /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */
+  fetchProfile?(raw: Record<string, unknown>, get: ProviderGet, userinfoUrl: string): Promise<Record<string, unknown>>;
+  /** Computes the client secret at each token request (Apple's ES256 JWT). */
+  clientSecret?(options: PresetOptions & { clientId: string }): Promise<string>;
+  /** Which options a preset needs besides clientId/clientSecret, for the config check. */
+  requiredOptions?: (keyof PresetOptions)[];
+}
+
+/** Reads a string (or numeric id) field of a provider answer; anything else, or an empty string, is null. */
+export function str(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number') return String(value);
+  return null;
+}

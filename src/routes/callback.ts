@@ -2,10 +2,10 @@ import type { Request, RequestHandler } from 'express';
 import { OAuthRouterError } from '../errors.js';
 import { readBindingId } from '../flow/browser-binding.js';
 import { consumeFlowState } from '../flow/flow-state.js';
-import { exchangeCode, profileFromClaims } from '../flow/oidc.js';
+import { exchangeCode, toProfile } from '../flow/oidc.js';
 import { resolveUser } from '../flow/resolve-user.js';
 import type { RouterContext } from '../middleware/context.js';
-import type { OAuthUser } from '../users/types.js';
+import type { OAuthSessionData } from '../types/augment.js';
 import { providerFor } from './provider-param.js';
 
 /**
@@ -27,18 +27,24 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       bindingId: readBindingId(req, config),
     });
     const result = await exchangeCode(providerClient, params, flow.secrets);
-    const profile = profileFromClaims(provider, result.claims);
+    const profile = toProfile(providerClient.provider, result.claims);
     const linking = req.user !== undefined && flow.linkUserId === req.user.id;
     const user = await resolveUser({
       users: context.users,
       profile,
       currentUserId: linking ? req.user?.id : undefined,
+      policy: config.accounts,
     });
+    const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
+    // GitHub lists granted scopes comma-separated; the standard is spaces (RFC 6749 §3.3).
+    const granted = result.scope ? result.scope.split(/[\s,]+/).filter(Boolean) : requested;
     if (providerClient.provider.mode === 'integration' && context.vault) {
-      await context.vault.saveGrant(user.id, provider, result, providerClient.provider.scopes);
+      await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
     }
     warnIfCookieWillBeDropped(req, context);
-    await signIn(req, user, provider);
+    const previous = req.session?.oauth;
+    const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
+    await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
     const target = flow.returnTo ?? config.successRedirect;
     if (target) {
       res.redirect(req.method === 'POST' ? 303 : 302, target);
@@ -66,13 +72,13 @@ function callbackParams(req: Request): URLSearchParams {
 }
 
 /** Rotates the session id (session fixation) and stores the user in the new session. */
-async function signIn(req: Request, user: OAuthUser, provider: string): Promise<void> {
+async function signIn(req: Request, data: OAuthSessionData): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     req.session.regenerate((err) => (err ? reject(err) : resolve())),
   );
-  req.session.oauth = { user, provider, signedInAt: Date.now() };
+  req.session.oauth = data;
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-  req.user = user;
+  req.user = data.user;
 }
 
 // express-session silently omits a Secure cookie on a plain-http request: the login "works" and the user is

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { ensureBindingId } from '../flow/browser-binding.js';
 import { mintFlowState } from '../flow/flow-state.js';
 import { buildAuthorizationUrl } from '../flow/oidc.js';
+import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import type { RouterContext } from '../middleware/context.js';
 import { providerFor } from './provider-param.js';
@@ -15,6 +16,7 @@ export function loginRoute(context: RouterContext): RequestHandler {
   return async (req, res) => {
     const providerClient = providerFor(req, context);
     const returnTo = checkReturnTo(req.query.returnTo, config.baseUrl, config.allowedReturnToOrigins);
+    const extraScopes = parseExtraScopes(req.query.scope);
     // Discover before writing anything, so an unreachable provider leaves no state behind.
     await providerClient.configuration();
     const bindingId = ensureBindingId(req, res, config);
@@ -26,8 +28,9 @@ export function loginRoute(context: RouterContext): RequestHandler {
       bindingId,
       returnTo,
       linkUserId: req.user?.id,
+      extraScopes,
     });
-    const url = await buildAuthorizationUrl(providerClient, secrets);
+    const url = await buildAuthorizationUrl(providerClient, secrets, extraScopes);
     res.redirect(302, url.href);
   };
 }

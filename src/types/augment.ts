@@ -11,6 +11,8 @@ export interface OAuthSessionData {
   provider: string;
   /** Milliseconds since the epoch. */
   signedInAt: number;
+  /** Scopes each provider granted this user, by provider (for `requireAuth({ scopes })`). */
+  scopes: Record<string, string[]>;
 }
 
 declare global {

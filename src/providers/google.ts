@@ -1,0 +1,25 @@
+import { type ProviderPreset, str } from './types.js';
+
+/**
+ * Google (OpenID Connect).
+ *
+ * Redirect URI to register (Google Cloud Console → Credentials → OAuth client → Authorized redirect URIs):
+ * `<baseUrl>/auth/google/callback`. Scopes: `openid email profile`.
+ * Quirk: Google issues a refresh token only with `access_type=offline`, and again only with `prompt=consent`,
+ * so integration mode asks for both. `email_verified` is a boolean claim.
+ */
+export const google = {
+  displayName: 'Google',
+  kind: 'oidc',
+  issuer: () => 'https://accounts.google.com',
+  scopes: { signin: ['openid', 'email', 'profile'] },
+  authorizationParams: { integration: { access_type: 'offline', prompt: 'consent' } },
+  pkce: true,
+  profile: (raw) => ({
+    providerAccountId: String(raw.sub),
+    email: str(raw.email),
+    emailVerified: raw.email_verified === true,
+    name: str(raw.name),
+    avatarUrl: str(raw.picture),
+  }),
+} satisfies ProviderPreset;

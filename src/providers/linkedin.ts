@@ -1,0 +1,24 @@
+import { type ProviderPreset, str } from './types.js';
+
+/**
+ * LinkedIn, "Sign In with LinkedIn using OpenID Connect".
+ *
+ * Redirect URI to register (LinkedIn Developers → App → Auth → Authorized redirect URLs):
+ * `<baseUrl>/auth/linkedin/callback`. Scopes: `openid profile email`.
+ * Quirks: the token endpoint wants the secret in the body; PKCE is offered to native apps only.
+ */
+export const linkedin = {
+  displayName: 'LinkedIn',
+  kind: 'oidc',
+  issuer: () => 'https://www.linkedin.com/oauth',
+  scopes: { signin: ['openid', 'profile', 'email'] },
+  pkce: false,
+  tokenEndpointAuthMethod: 'client_secret_post',
+  profile: (raw) => ({
+    providerAccountId: String(raw.sub),
+    email: str(raw.email),
+    emailVerified: raw.email_verified === true,
+    name: str(raw.name),
+    avatarUrl: str(raw.picture),
+  }),
+} satisfies ProviderPreset;
