@@ -161,8 +161,8 @@ describe('resolveConfig', () => {
         ...valid(),
         logger: quiet,
         providers: {
-          apple: {
-            issuer: 'https://appleid.apple.com',
+          posting: {
+            issuer: 'https://id.example.com',
             clientId: 'id',
             clientSecret: 's',
             responseMode: 'form_post',
