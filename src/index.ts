@@ -5,6 +5,7 @@
 import './types/augment.js';
 
 export type {
+  AccountOptions,
   Logger,
   OAuthRouterOptions,
   ProviderOptions,
@@ -22,9 +23,11 @@ export {
 } from './errors.js';
 export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
-export type { Profile } from './providers/types.js';
-export { type OAuthRouter, oauthRouter } from './router.js';
+export { PRESETS, type PresetName } from './providers/index.js';
+export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
+export { type OAuthRouter, oauthRouter, type ProviderLink } from './router.js';
 export { MemoryKvStore } from './stores/memory.js';
+export type { SqlClient } from './stores/postgres.js';
 export { RedisKvStore } from './stores/redis.js';
 export type { KvStore } from './stores/types.js';
 export { MemoryTokenRepository } from './tokens/memory.js';
@@ -32,11 +35,15 @@ export {
   PostgresTokenRepository,
   type PostgresTokenRepositoryOptions,
   postgresTokenSchema,
-  type SqlClient,
 } from './tokens/postgres.js';
 export { RedisTokenRepository } from './tokens/redis.js';
 export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
 export { MemoryUserRepository } from './users/memory.js';
+export {
+  PostgresUserRepository,
+  type PostgresUserRepositoryOptions,
+  postgresUserSchema,
+} from './users/postgres.js';
 export { RedisUserRepository } from './users/redis.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';

@@ -33,7 +33,26 @@ export type OAuthRouter = Router & {
    * @see RFC 6749 §4.4
    */
   clientCredentials(provider: string, scopes?: string[]): Promise<string>;
+  /**
+   * The configured providers with their login routes, to render sign-in buttons. Also served as JSON at
+   * `GET <mountPath>/providers`.
+   * @example
+   * ```ts
+   * app.get('/login', (req, res) => res.render('login', { providers: auth.providers() }));
+   * ```
+   */
+  providers(): ProviderLink[];
 };
+
+/** A provider as a sign-in page shows it. */
+export interface ProviderLink {
+  /** The key under `providers`. */
+  name: string;
+  /** Name for the button. */
+  displayName: string;
+  /** The login route, relative to the app's origin; add `?returnTo=/path` to come back somewhere. */
+  loginUrl: string;
+}
 
 /** Largest callback form body; a form_post callback carries a code and a state, a few hundred bytes. */
 const CALLBACK_BODY_LIMIT = '16kb';
@@ -72,6 +91,12 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     );
   }
 
+  const listProviders = (): ProviderLink[] =>
+    [...config.providers.values()].map((p) => ({
+      name: p.name,
+      displayName: p.displayName,
+      loginUrl: loginUrl(p.name),
+    }));
   const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
   const loginUrl = (provider: string) =>
     `${config.baseUrl.pathname.replace(/\/$/, '')}${config.mountPath}/${provider}/login`;
@@ -132,6 +157,9 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     callbackRoute(context),
   );
   auth.post('/logout', logoutRoute(context));
+  auth.get('/providers', (_req, res) => {
+    res.json(listProviders());
+  });
   auth.post(
     '/:provider/logout',
     (req, _res, next) => {
@@ -147,6 +175,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     async close() {
       if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
     },
+    providers: listProviders,
     async clientCredentials(provider: string, scopes: string[] = []) {
       if (!vault)
         throw new OAuthRouterError(

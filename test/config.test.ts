@@ -252,6 +252,77 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('configures a preset by its name with just the client credentials, or under another key with `preset`', () => {
+    const config = resolveConfig(
+      {
+        ...valid(),
+        logger: quiet,
+        providers: {
+          google: { clientId: 'g', clientSecret: 's' },
+          'google-work': { preset: 'google', clientId: 'g2', clientSecret: 's2' },
+          github: { clientId: 'h', clientSecret: 's' },
+        },
+      },
+      {},
+    );
+    expect(config.providers.get('google')).toMatchObject({
+      kind: 'oidc',
+      preset: 'google',
+      displayName: 'Google',
+    });
+    expect(config.providers.get('google')?.issuer?.href).toBe('https://accounts.google.com/');
+    expect(config.providers.get('google-work')).toMatchObject({ preset: 'google', clientId: 'g2' });
+    expect(config.providers.get('github')).toMatchObject({
+      kind: 'oauth2',
+      scopes: ['read:user', 'user:email'],
+    });
+  });
+
+  it('names an unknown preset, missing Apple keys, and an incomplete plain OAuth 2.0 provider', () => {
+    const problems = problemsOf({
+      ...valid(),
+      providers: {
+        mine: { preset: 'googel', clientId: 'x' },
+        apple: { clientId: 'com.example.web' },
+        plain: { authorizationUrl: 'https://p.example/authorize', clientId: 'x', clientSecret: 's' },
+        insecure: {
+          authorizationUrl: 'http://p.example/a',
+          tokenUrl: 'https://p.example/t',
+          userinfoUrl: 'https://p.example/u',
+          clientId: 'x',
+          clientSecret: 's',
+          profile: () => ({
+            providerAccountId: '1',
+            email: null,
+            emailVerified: false,
+            name: null,
+            avatarUrl: null,
+          }),
+        },
+      },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^providers\.mine\.preset "googel" is not a preset: use one of apple, discord/),
+        expect.stringMatching(/^providers\.apple\.teamId is required by the apple preset/),
+        expect.stringMatching(/^providers\.apple\.keyId is required/),
+        expect.stringMatching(/^providers\.apple\.privateKey is required/),
+        expect.stringMatching(/^providers\.plain\.tokenUrl is required for a plain OAuth 2.0 provider/),
+        expect.stringMatching(/^providers\.plain\.userinfoUrl is required/),
+        expect.stringMatching(
+          /^providers\.plain\.profile is required for a plain OAuth 2.0 provider: a function/,
+        ),
+        expect.stringMatching(/^providers\.insecure\.authorizationUrl must use https/),
+      ]),
+    );
+  });
+
+  it('validates account linking options', () => {
+    expect(problemsOf({ ...valid(), accounts: { linkBy: 'email' } })).toEqual([
+      expect.stringMatching(/^accounts\.linkBy must be "verified-email" or "none"/),
+    ]);
+  });
+
   it('makes oauthRouter() throw the ConfigError at startup, with a readable message', () => {
     expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(
       /Invalid express-oauth-router configuration:\n {2}- session\.secret/,

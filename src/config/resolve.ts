@@ -291,7 +291,9 @@ function resolveProvider(
     return undefined;
   }
   if (typeof options !== 'object' || options === null) {
-    problems.push(`${at} must be an object with clientId and clientSecret (and issuer, unless it is a preset)`);
+    problems.push(
+      `${at} must be an object with clientId and clientSecret (and issuer, unless it is a preset)`,
+    );
     return undefined;
   }
   rejectUnknownKeys(options, PROVIDER_KEYS, `${at}.`, problems);
@@ -300,16 +302,22 @@ function resolveProvider(
   const presetName = options.preset ?? (findPreset(name) ? name : undefined);
   const preset = presetName === undefined ? undefined : findPreset(presetName);
   if (presetName !== undefined && !preset) {
-    problems.push(`${at}.preset "${presetName}" is not a preset: use one of ${Object.keys(PRESETS).join(', ')}`);
+    problems.push(
+      `${at}.preset "${presetName}" is not a preset: use one of ${Object.keys(PRESETS).join(', ')}`,
+    );
     return undefined;
   }
   for (const option of preset?.requiredOptions ?? []) {
     if (typeof options[option] !== 'string' || options[option] === '') {
-      problems.push(`${at}.${option} is required by the ${presetName} preset: see the preset's documentation`);
+      problems.push(
+        `${at}.${option} is required by the ${presetName} preset: see the preset's documentation`,
+      );
     }
   }
 
-  const kind = preset?.kind ?? (options.issuer !== undefined || options.authorizationUrl === undefined ? 'oidc' : 'oauth2');
+  const kind =
+    preset?.kind ??
+    (options.issuer !== undefined || options.authorizationUrl === undefined ? 'oidc' : 'oauth2');
   let issuer: URL | undefined;
   let endpoints: ResolvedProvider['endpoints'];
   if (kind === 'oidc') {
@@ -322,7 +330,10 @@ function resolveProvider(
       issuer = checkEndpoint(issuerText, `${at}.issuer`, problems);
     }
   } else {
-    const url = (field: 'authorizationUrl' | 'tokenUrl' | 'userinfoUrl' | 'revocationUrl', required: boolean) => {
+    const url = (
+      field: 'authorizationUrl' | 'tokenUrl' | 'userinfoUrl' | 'revocationUrl',
+      required: boolean,
+    ) => {
       const value = options[field] ?? preset?.[field];
       if (value === undefined) {
         if (required) problems.push(`${at}.${field} is required for a plain OAuth 2.0 provider`);
@@ -335,34 +346,54 @@ function resolveProvider(
     const userinfoUrl = url('userinfoUrl', true);
     const revocationUrl = url('revocationUrl', false);
     if (!preset && typeof options.profile !== 'function') {
-      problems.push(`${at}.profile is required for a plain OAuth 2.0 provider: a function mapping its userinfo answer to { providerAccountId, email, emailVerified, name, avatarUrl }`);
+      problems.push(
+        `${at}.profile is required for a plain OAuth 2.0 provider: a function mapping its userinfo answer to { providerAccountId, email, emailVerified, name, avatarUrl }`,
+      );
     }
-    if (authorizationUrl && tokenUrl && userinfoUrl) endpoints = { authorizationUrl, tokenUrl, userinfoUrl, revocationUrl };
+    if (authorizationUrl && tokenUrl && userinfoUrl)
+      endpoints = { authorizationUrl, tokenUrl, userinfoUrl, revocationUrl };
   }
 
   if (typeof options.clientId !== 'string' || options.clientId === '') {
-    problems.push(`${at}.clientId is required: set it to the OAuth client ID from the provider's developer console`);
+    problems.push(
+      `${at}.clientId is required: set it to the OAuth client ID from the provider's developer console`,
+    );
   }
-  if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
+  if (
+    options.clientSecret !== undefined &&
+    (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+  ) {
     problems.push(`${at}.clientSecret must be a non-empty string, or omitted for a public client`);
   }
   const hasSecret = Boolean(options.clientSecret) || preset?.clientSecret !== undefined;
   const authMethod: TokenEndpointAuthMethod =
-    options.tokenEndpointAuthMethod ?? (hasSecret ? (preset?.tokenEndpointAuthMethod ?? 'client_secret_basic') : 'none');
+    options.tokenEndpointAuthMethod ??
+    (hasSecret ? (preset?.tokenEndpointAuthMethod ?? 'client_secret_basic') : 'none');
   if (!['client_secret_basic', 'client_secret_post', 'none'].includes(authMethod)) {
     problems.push(`${at}.tokenEndpointAuthMethod must be client_secret_basic, client_secret_post or none`);
   } else if (authMethod !== 'none' && !hasSecret) {
-    problems.push(`${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}: copy it from the provider's developer console`);
+    problems.push(
+      `${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}: copy it from the provider's developer console`,
+    );
   }
 
   // Asking for offline_access means the app wants to act later without the user: that is integration mode.
   const mode = options.mode ?? (options.scopes?.includes('offline_access') ? 'integration' : 'signin');
-  if (mode !== 'signin' && mode !== 'integration') problems.push(`${at}.mode must be "signin" or "integration"`);
-  const presetScopes = mode === 'integration' ? (preset?.scopes.integration ?? preset?.scopes.signin) : preset?.scopes.signin;
+  if (mode !== 'signin' && mode !== 'integration')
+    problems.push(`${at}.mode must be "signin" or "integration"`);
+  const presetScopes =
+    mode === 'integration' ? (preset?.scopes.integration ?? preset?.scopes.signin) : preset?.scopes.signin;
   const scopes =
     options.scopes ??
-    (presetScopes ? [...presetScopes] : mode === 'integration' ? [...DEFAULTS.integrationScopes] : [...DEFAULTS.provider.scopes]);
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || /\s/.test(scope) || scope === '')) {
+    (presetScopes
+      ? [...presetScopes]
+      : mode === 'integration'
+        ? [...DEFAULTS.integrationScopes]
+        : [...DEFAULTS.provider.scopes]);
+  if (
+    !Array.isArray(scopes) ||
+    scopes.some((scope) => typeof scope !== 'string' || /\s/.test(scope) || scope === '')
+  ) {
     problems.push(`${at}.scopes must be an array of scope strings without spaces`);
   } else if (kind === 'oidc' && !scopes.includes('openid')) {
     problems.push(`${at}.scopes must include "openid" for an OpenID Connect provider`);
@@ -374,7 +405,9 @@ function resolveProvider(
   };
   for (const key of Object.keys(options.authorizationParams ?? {})) {
     if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
-      problems.push(`${at}.authorizationParams.${key} is set by the library and cannot be overridden: remove it`);
+      problems.push(
+        `${at}.authorizationParams.${key} is set by the library and cannot be overridden: remove it`,
+      );
     } else if (typeof authorizationParams[key] !== 'string') {
       problems.push(`${at}.authorizationParams.${key} must be a string`);
     }
@@ -402,6 +435,7 @@ function resolveProvider(
     endpoints,
     pkce: preset?.pkce ?? true,
     scopeSeparator: preset?.scopeSeparator ?? ' ',
+    tokenErrorsWithStatus200: preset?.tokenErrorsWithStatus200 ?? false,
     mapProfile: options.profile ?? preset?.profile ?? ((raw) => oidcProfile(raw)),
     fetchProfile: preset?.fetchProfile,
     clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,
@@ -418,7 +452,9 @@ function resolveProvider(
     mode,
     revokeOnLogout: options.revokeOnLogout ?? false,
     redirectUri: `${base}${mountPath}/${name}/callback`,
-    allowInsecureRequests: [issuer, endpoints?.authorizationUrl, endpoints?.tokenUrl].some((u) => u?.protocol === 'http:'),
+    allowInsecureRequests: [issuer, endpoints?.authorizationUrl, endpoints?.tokenUrl].some(
+      (u) => u?.protocol === 'http:',
+    ),
   };
 }
 
@@ -428,7 +464,9 @@ function checkEndpoint(value: string, field: string, problems: string[]): URL | 
   if (!url) {
     problems.push(`${field} is not a URL: "${value}"`);
   } else if (url.protocol === 'http:' && !isLoopback(url)) {
-    problems.push(`${field} must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)`);
+    problems.push(
+      `${field} must use https: plain http is allowed only on loopback (localhost, 127.0.0.1, ::1)`,
+    );
   } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     problems.push(`${field} must be an https URL`);
   } else {

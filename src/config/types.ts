@@ -14,7 +14,7 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
  * or any plain OAuth 2.0 provider by `authorizationUrl`, `tokenUrl`, `userinfoUrl` and `profile`.
  */
 export interface ProviderOptions extends PresetOptions {
-  /** Use this built-in preset under another key (e.g. two Google apps: `googleWork: { preset: 'google', … }`). */
+  /** Use this built-in preset under another key (e.g. two Google apps: `'google-work': { preset: 'google', … }`). */
   preset?: string;
   /**
    * The OpenID Connect issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. Presets set it;
@@ -192,10 +192,18 @@ export interface ResolvedProvider {
   pkce: boolean;
   /** Separator of the scope parameter. */
   scopeSeparator: string;
+  /** The token endpoint reports errors with HTTP 200 (GitHub). */
+  tokenErrorsWithStatus200: boolean;
   /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */
   mapProfile: (raw: Record<string, unknown>) => MappedProfile;
   /** Completes a short profile with more API calls (GitHub's emails). */
-  fetchProfile: ((raw: Record<string, unknown>, get: ProviderGet, userinfoUrl: string) => Promise<Record<string, unknown>>) | undefined;
+  fetchProfile:
+    | ((
+        raw: Record<string, unknown>,
+        get: ProviderGet,
+        userinfoUrl: string,
+      ) => Promise<Record<string, unknown>>)
+    | undefined;
   /** Computes the client secret per token request (Apple). */
   clientSecretFactory: (() => Promise<string>) | undefined;
   /** RP-Initiated Logout on logout. */

@@ -80,6 +80,22 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
     if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
   }
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
+  if (provider.tokenErrorsWithStatus200) {
+    const tokenEndpoint = config.serverMetadata().token_endpoint;
+    config[client.customFetch] = async (url, options) => {
+      const res = await fetch(url, options as RequestInit);
+      if (url !== tokenEndpoint || res.status !== 200) return res;
+      const text = await res.text();
+      const erred = (() => {
+        try {
+          return typeof (JSON.parse(text) as { error?: unknown }).error === 'string';
+        } catch {
+          return false;
+        }
+      })();
+      return new Response(text, { status: erred ? 400 : 200, headers: res.headers });
+    };
+  }
   return config;
 }
 
@@ -129,6 +145,8 @@ export async function buildAuthorizationUrl(
     ),
     state: secrets.state,
   };
+  // Providers whose app settings decide the grant (Naver) take no scope parameter at all.
+  if (params.scope === '') delete params.scope;
   if (provider.kind === 'oidc') params.nonce = secrets.nonce;
   if (provider.pkce) {
     params.code_challenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
@@ -195,7 +213,10 @@ export async function exchangeCode(
             expectedNonce: secrets.nonce,
             idTokenExpected: true,
           }
-        : { pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined, expectedState: secrets.state },
+        : {
+            pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
+            expectedState: secrets.state,
+          },
     );
     const get: ProviderGet = (url) => getJson(config, tokens.access_token, url, provider.name);
     let claims: Record<string, unknown>;
@@ -271,8 +292,31 @@ export async function revokeToken(
   }
 }
 
+/**
+ * The provider's RP-Initiated Logout URL, or undefined when it has no `end_session_endpoint`.
+ * @see OpenID Connect RP-Initiated Logout 1.0 §2
+ */
+export async function endSessionUrl(
+  providerClient: ProviderClient,
+  postLogoutRedirectUri: string,
+): Promise<URL | undefined> {
+  if (providerClient.provider.kind !== 'oidc') return undefined;
+  const config = await providerClient.configuration();
+  if (!config.serverMetadata().end_session_endpoint) return undefined;
+  // No id_token_hint: sign-in mode keeps no tokens. Providers may then ask the user to confirm the logout.
+  return client.buildEndSessionUrl(config, {
+    post_logout_redirect_uri: postLogoutRedirectUri,
+    client_id: providerClient.provider.clientId,
+  });
+}
+
 /** An authenticated GET at the provider's API, answered as JSON; failures become `provider_error`. */
-async function getJson(config: client.Configuration, accessToken: string, url: string, provider: string): Promise<unknown> {
+async function getJson(
+  config: client.Configuration,
+  accessToken: string,
+  url: string,
+  provider: string,
+): Promise<unknown> {
   const res = await client.fetchProtectedResource(
     config,
     accessToken,
@@ -282,7 +326,10 @@ async function getJson(config: client.Configuration, accessToken: string, url: s
     // GitHub's API refuses requests without a User-Agent.
     new Headers({ accept: 'application/json', 'user-agent': 'express-oauth-router' }),
   );
-  if (!res.ok) throw new OAuthRouterError('provider_error', `${provider}: profile request answered ${res.status}`, { provider });
+  if (!res.ok)
+    throw new OAuthRouterError('provider_error', `${provider}: profile request answered ${res.status}`, {
+      provider,
+    });
   return res.json();
 }
 
@@ -290,12 +337,17 @@ async function getJson(config: client.Configuration, accessToken: string, url: s
  * Apple posts the user's name once, in a `user` form field beside the code (never in the id_token). It is not
  * signed, so it only ever fills in a missing display name.
  */
-function withCallbackName(claims: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
+export function withCallbackName(
+  claims: Record<string, unknown>,
+  params: URLSearchParams,
+): Record<string, unknown> {
   const user = params.get('user');
   if (!user || typeof claims.name === 'string') return claims;
   try {
     const name = (JSON.parse(user) as { name?: { firstName?: unknown; lastName?: unknown } }).name;
-    const full = [name?.firstName, name?.lastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
+    const full = [name?.firstName, name?.lastName]
+      .filter((part) => typeof part === 'string' && part !== '')
+      .join(' ');
     return full ? { ...claims, name: full.slice(0, 200) } : claims;
   } catch {
     return claims;
@@ -308,10 +360,21 @@ function withCallbackName(claims: Record<string, unknown>, params: URLSearchPara
  */
 export function toProfile(provider: ResolvedProvider, raw: Record<string, unknown>): Profile {
   const mapped = provider.mapProfile(raw);
-  if (!mapped.providerAccountId || mapped.providerAccountId === 'undefined' || mapped.providerAccountId === 'null') {
-    throw new OAuthRouterError('provider_error', `${provider.name}: the profile has no account id`, { provider: provider.name });
+  if (
+    !mapped.providerAccountId ||
+    mapped.providerAccountId === 'undefined' ||
+    mapped.providerAccountId === 'null'
+  ) {
+    throw new OAuthRouterError('provider_error', `${provider.name}: the profile has no account id`, {
+      provider: provider.name,
+    });
   }
-  return { ...mapped, provider: provider.name, emailVerified: mapped.emailVerified && mapped.email !== null, raw };
+  return {
+    ...mapped,
+    provider: provider.name,
+    emailVerified: mapped.emailVerified && mapped.email !== null,
+    raw,
+  };
 }
 
 /**

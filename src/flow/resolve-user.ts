@@ -21,7 +21,12 @@ export interface ResolveUserInput {
  * - An unverified email that an existing user holds as verified never links: `email_conflict`, or a separate
  *   user with `onEmailConflict: 'create'`.
  */
-export async function resolveUser({ users, profile, currentUserId, policy }: ResolveUserInput): Promise<OAuthUser> {
+export async function resolveUser({
+  users,
+  profile,
+  currentUserId,
+  policy,
+}: ResolveUserInput): Promise<OAuthUser> {
   const owner = await users.findByAccount(profile);
   if (currentUserId !== undefined) return linkToCurrent(users, profile, owner, currentUserId);
   if (owner) return owner;
@@ -33,9 +38,13 @@ export async function resolveUser({ users, profile, currentUserId, policy }: Res
       return (await users.findByAccount(profile)) ?? users.createFromProfile(profile);
     }
     if (holder && policy.onEmailConflict === 'error') {
-      throw new OAuthRouterError('email_conflict', `${profile.provider} gave an unverified email that another user holds`, {
-        provider: profile.provider,
-      });
+      throw new OAuthRouterError(
+        'email_conflict',
+        `${profile.provider} gave an unverified email that another user holds`,
+        {
+          provider: profile.provider,
+        },
+      );
     }
   }
   return users.createFromProfile(profile);

@@ -20,6 +20,9 @@ export const discord = {
     email: str(raw.email),
     emailVerified: raw.verified === true && typeof raw.email === 'string',
     name: str(raw.global_name) ?? str(raw.username),
-    avatarUrl: typeof raw.avatar === 'string' ? `https://cdn.discordapp.com/avatars/${raw.id}/${raw.avatar}.png` : null,
+    avatarUrl:
+      typeof raw.avatar === 'string'
+        ? `https://cdn.discordapp.com/avatars/${raw.id}/${raw.avatar}.png`
+        : null,
   }),
 } satisfies ProviderPreset;

@@ -23,6 +23,8 @@ export const github = {
   userinfoUrl: 'https://api.github.com/user',
   scopes: { signin: ['read:user', 'user:email'] },
   pkce: true,
+  // GitHub answers a bad code or a redirect_uri mismatch with HTTP 200 and {"error": "bad_verification_code"}.
+  tokenErrorsWithStatus200: true,
   profile: (raw) => ({
     providerAccountId: String(raw.id),
     email: str(raw.email),

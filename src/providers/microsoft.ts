@@ -28,7 +28,9 @@ export const microsoft = {
   profile: (raw) => ({
     providerAccountId: String(raw.sub),
     email: str(raw.email),
-    emailVerified: typeof raw.email === 'string' && (raw.tid === CONSUMER_TENANT || raw.xms_edov === true || raw.xms_edov === '1'),
+    emailVerified:
+      typeof raw.email === 'string' &&
+      (raw.tid === CONSUMER_TENANT || raw.xms_edov === true || raw.xms_edov === '1'),
     name: str(raw.name),
     avatarUrl: null,
   }),

@@ -67,10 +67,19 @@ export interface ProviderPreset {
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   /** Separator of the scope parameter (a few older APIs want a comma). */
   scopeSeparator?: string;
+  /**
+   * The token endpoint reports errors (`{"error": …}`) with HTTP 200 instead of 400 (RFC 6749 §5.2), which
+   * generic clients misread as a malformed success. Such answers are re-read as the 400 they mean.
+   */
+  tokenErrorsWithStatus200?: boolean;
   /** Maps the provider's profile (claims or API answer) to the normalised profile. */
   profile(raw: Record<string, unknown>): MappedProfile;
   /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */
-  fetchProfile?(raw: Record<string, unknown>, get: ProviderGet, userinfoUrl: string): Promise<Record<string, unknown>>;
+  fetchProfile?(
+    raw: Record<string, unknown>,
+    get: ProviderGet,
+    userinfoUrl: string,
+  ): Promise<Record<string, unknown>>;
   /** Computes the client secret at each token request (Apple's ES256 JWT). */
   clientSecret?(options: PresetOptions & { clientId: string }): Promise<string>;
   /** Which options a preset needs besides clientId/clientSecret, for the config check. */

@@ -18,7 +18,10 @@ export const x = {
   tokenUrl: 'https://api.x.com/2/oauth2/token',
   userinfoUrl: 'https://api.x.com/2/users/me?user.fields=profile_image_url',
   revocationUrl: 'https://api.x.com/2/oauth2/revoke',
-  scopes: { signin: ['users.read', 'tweet.read'], integration: ['users.read', 'tweet.read', 'offline.access'] },
+  scopes: {
+    signin: ['users.read', 'tweet.read'],
+    integration: ['users.read', 'tweet.read', 'offline.access'],
+  },
   pkce: true,
   tokenEndpointAuthMethod: 'client_secret_basic',
   profile: (raw) => {

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { ensureBindingId } from '../flow/browser-binding.js';
+import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { mintFlowState } from '../flow/flow-state.js';
 import { buildAuthorizationUrl } from '../flow/oidc.js';
-import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import type { RouterContext } from '../middleware/context.js';
 import { providerFor } from './provider-param.js';

@@ -1,11 +1,13 @@
 import type { Request, RequestHandler } from 'express';
+import { endSessionUrl } from '../flow/oidc.js';
 import type { RouterContext } from '../middleware/context.js';
 
 /**
  * `POST /:provider/logout` (and `POST /logout`): destroys the server-side session, so the old cookie no
  * longer works on any instance, clears the cookie, and answers 204 or redirects to `logoutRedirect`.
  * With `revoke` (`?revoke=true`, or the provider's `revokeOnLogout`), the provider's tokens are revoked
- * (RFC 7009) and deleted first; on `POST /logout`, those of every connection.
+ * (RFC 7009) and deleted first; on `POST /logout`, those of every connection. With the provider's
+ * `endSessionOnLogout`, the browser then goes to the provider's end-session endpoint (RP-Initiated Logout).
  * POST only: a GET logout could be triggered cross-site by an image tag.
  */
 export function logoutRoute(context: RouterContext): RequestHandler {
@@ -36,6 +38,16 @@ export function logoutRoute(context: RouterContext): RequestHandler {
       sameSite: config.session.sameSite,
       path: '/',
     });
+    const providerClient =
+      typeof req.params.provider === 'string' ? context.providerClients.get(req.params.provider) : undefined;
+    if (providerClient?.provider.endSessionOnLogout) {
+      const back = new URL(config.logoutRedirect ?? config.baseUrl.href, config.baseUrl).href;
+      const url = await endSessionUrl(providerClient, back);
+      if (url) {
+        res.redirect(303, url.href);
+        return;
+      }
+    }
     if (config.logoutRedirect) {
       res.redirect(303, config.logoutRedirect);
       return;

@@ -1,13 +1,5 @@
-import { OAuthRouterError, storeUnavailable } from '../errors.js';
+import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from '../stores/postgres.js';
 import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
-
-/**
- * The part of a PostgreSQL client this library uses; `pg`'s `Pool` and `Client` satisfy it, so `pg` is not a
- * dependency of this package.
- */
-export interface SqlClient {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
-}
 
 /** Options of {@link PostgresTokenRepository}. */
 export interface PostgresTokenRepositoryOptions {
@@ -17,14 +9,12 @@ export interface PostgresTokenRepositoryOptions {
   createTable?: boolean;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
-
 /**
  * The DDL of the connections table, for your migration tool. Idempotent.
  * @param table - Table name, default `oauth_connections`.
  */
 export function postgresTokenSchema(table = 'oauth_connections'): string {
-  if (!IDENTIFIER.test(table)) throw new RangeError(`invalid table name "${table}"`);
+  if (!SQL_IDENTIFIER.test(table)) throw new RangeError(`invalid table name "${table}"`);
   return `CREATE TABLE IF NOT EXISTS ${table} (
   user_id     text        NOT NULL,
   provider    text        NOT NULL,
@@ -65,7 +55,7 @@ interface Row {
 export class PostgresTokenRepository implements TokenRepository {
   readonly #db: SqlClient;
   readonly #table: string;
-  #ready: Promise<void> | undefined;
+  readonly #ready: () => Promise<void>;
 
   /**
    * @param db - A `pg` Pool (or anything with its `query`); never opened or closed here.
@@ -74,8 +64,11 @@ export class PostgresTokenRepository implements TokenRepository {
   constructor(db: SqlClient, options: PostgresTokenRepositoryOptions = {}) {
     this.#db = db;
     this.#table = options.table ?? 'oauth_connections';
-    if (!IDENTIFIER.test(this.#table)) throw new RangeError(`invalid table name "${this.#table}"`);
-    if (options.createTable === false) this.#ready = Promise.resolve();
+    if (!SQL_IDENTIFIER.test(this.#table)) throw new RangeError(`invalid table name "${this.#table}"`);
+    this.#ready = schemaOnce(
+      db,
+      options.createTable === false ? undefined : postgresTokenSchema(this.#table),
+    );
   }
 
   async get(userId: string, provider: string): Promise<ConnectionRecord | null> {
@@ -124,25 +117,8 @@ export class PostgresTokenRepository implements TokenRepository {
   }
 
   async #query(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
-    this.#ready ??= this.#run(postgresTokenSchema(this.#table), []).then(
-      () => undefined,
-      (err: unknown) => {
-        this.#ready = undefined;
-        throw err;
-      },
-    );
-    await this.#ready;
-    return this.#run(text, values);
-  }
-
-  async #run(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
-    try {
-      return await this.#db.query(text, values);
-    } catch (err) {
-      throw isConnectionError(err)
-        ? storeUnavailable(err)
-        : new OAuthRouterError('internal_error', 'PostgreSQL query failed', { cause: err });
-    }
+    await this.#ready();
+    return runSql(this.#db, text, values);
   }
 }
 
@@ -158,12 +134,4 @@ function fromRow(row: Row): ConnectionRecord {
     sealed: row.sealed,
     updatedAt: row.updated_at.getTime(),
   };
-}
-
-// SQLSTATE class 08 (connection exception), 57P (operator intervention: shutdown), and socket errors.
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code.startsWith('E')))
-    return true;
-  return err instanceof Error && /Connection terminated|connect ECONNREFUSED|timeout/i.test(err.message);
 }

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Browser } from '../helpers/browser.js';
+import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { type Stack, startStack } from '../helpers/stack.js';
+
+const CLIENT_ID = 'Iv1.fakeclient';
+const CLIENT_SECRET = 'github-client-secret-0123456789';
+let github: FakeGitHub;
+let stack: Stack;
+
+beforeAll(async () => {
+  github = await startFakeGitHub(CLIENT_ID, CLIENT_SECRET);
+  stack = await startStack({
+    providers: () => ({
+      github: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        authorizationUrl: `${github.origin}/login/oauth/authorize`,
+        tokenUrl: `${github.origin}/login/oauth/access_token`,
+        userinfoUrl: `${github.origin}/user`,
+      },
+      // Any plain OAuth 2.0 provider, by endpoints and a profile mapper (here: the same fake, mapped by hand).
+      custom: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        authorizationUrl: `${github.origin}/login/oauth/authorize`,
+        tokenUrl: `${github.origin}/login/oauth/access_token`,
+        userinfoUrl: `${github.origin}/user`,
+        scopes: ['read:user'],
+        profile: (raw) => ({
+          providerAccountId: String(raw.id),
+          email: null,
+          emailVerified: false,
+          name: typeof raw.login === 'string' ? `@${raw.login}` : null,
+          avatarUrl: null,
+        }),
+      },
+    }),
+  });
+});
+afterAll(async () => {
+  await stack.close();
+  await github.close();
+});
+
+/** login → GitHub → back at the callback, then the callback itself. */
+async function signInWithGitHub(browser: Browser, provider = 'github'): Promise<Response> {
+  const { url } = await browser.follow(stack.url(`/auth/${provider}/login`), (next) =>
+    next.pathname.endsWith('/callback'),
+  );
+  return browser.request(url);
+}
+
+describe('GitHub (plain OAuth 2.0)', () => {
+  it('sends PKCE, state and the scopes, and no OIDC nonce', async () => {
+    const res = await new Browser().request(stack.url('/auth/github/login'));
+    const url = new URL(res.headers.get('location') as string);
+    expect(`${url.origin}${url.pathname}`).toBe(`${github.origin}/login/oauth/authorize`);
+    expect(url.searchParams.get('scope')).toBe('read:user user:email');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('state')).toBeTruthy();
+    expect(url.searchParams.has('nonce')).toBe(false);
+  });
+
+  it('reads the primary verified email from /user/emails when the profile hides it', async () => {
+    github.user = {
+      id: 583231,
+      login: 'octocat',
+      name: 'The Octocat',
+      publicEmail: null,
+      emails: [
+        { email: 'old@example.test', primary: false, verified: true },
+        { email: 'octocat@example.test', primary: true, verified: true },
+      ],
+    };
+    github.requests.length = 0;
+    const res = await signInWithGitHub(new Browser());
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      name: 'The Octocat',
+      email: 'octocat@example.test',
+      emailVerified: true,
+      avatarUrl: 'https://avatars.example/583231',
+    });
+    expect(github.requests).toEqual([
+      'GET /login/oauth/authorize',
+      'POST /login/oauth/access_token',
+      'GET /user',
+      'GET /user/emails',
+    ]);
+  });
+
+  it('reports no verified email when the primary address is unverified', async () => {
+    github.user = {
+      id: 2,
+      login: 'ghost',
+      name: null,
+      publicEmail: null,
+      emails: [{ email: 'ghost@example.test', primary: true, verified: false }],
+    };
+    const res = await signInWithGitHub(new Browser());
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      name: 'ghost',
+      email: null,
+      emailVerified: false,
+    });
+  });
+
+  it('uses the public email without another request when GitHub shows one', async () => {
+    github.user = { id: 3, login: 'pub', name: 'Pub', publicEmail: 'pub@example.test', emails: [] };
+    github.requests.length = 0;
+    const res = await signInWithGitHub(new Browser());
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      email: 'pub@example.test',
+      emailVerified: true,
+    });
+    expect(github.requests).not.toContain('GET /user/emails');
+  });
+
+  it('answers provider_error when GitHub refuses the code (an error sent with HTTP 200)', async () => {
+    const browser = new Browser();
+    const { url } = await browser.follow(stack.url('/auth/github/login'), (next) =>
+      next.pathname.endsWith('/callback'),
+    );
+    url.searchParams.set('code', 'not-a-code');
+    const res = await browser.request(url);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: 'provider_error' });
+    expect(stack.logs.some((l) => l.message.includes('"bad_verification_code"'))).toBe(true);
+  });
+
+  it('maps a generic OAuth 2.0 provider with the configured profile function', async () => {
+    github.user = { id: 4, login: 'mapped', name: 'Ignored', publicEmail: null, emails: [] };
+    const res = await signInWithGitHub(new Browser(), 'custom');
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({ name: '@mapped', email: null });
+  });
+});
