@@ -80,6 +80,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      claimsParameter: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
     },
@@ -164,6 +165,11 @@ async function handleInteraction(
   });
   const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
   grant.addOIDCScope(String(details.params.scope));
+  // Claims asked for one by one with the `claims` parameter (OIDC Core §5.5), as Twitch's clients do.
+  if (typeof details.params.claims === 'string') {
+    const requested = JSON.parse(details.params.claims) as { id_token?: object; userinfo?: object };
+    grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
+  }
   const grantId = await grant.save();
   await provider.interactionFinished(
     req,

@@ -45,6 +45,8 @@ export interface StackOptions {
   op?: Partial<DevProviderOptions>;
   /** Extra client metadata for the default client. */
   client?: Partial<ClientMetadata>;
+  /** Replaces the OP's registered clients (given the app's base URL and mount path). */
+  clients?: (baseUrl: string, mountPath: string) => ClientMetadata[];
   /** Reuse this running OP (and its registered client) instead of starting one; it is left running on close. */
   sharedOp?: DevProvider;
   /** Adds app routes after the router (before /me and the error handler). */
@@ -76,7 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const op =
     options.sharedOp ??
     (await startDevProvider({
-      clients: [
+      clients: options.clients?.(baseUrl, mountPath) ?? [
         {
           client_id: 'acme-app',
           client_secret: CLIENT_SECRET,
