@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'account_conflict'
   | 'email_conflict'
   | 'insufficient_scope'
+  | 'rate_limited'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   account_conflict: 409,
   email_conflict: 409,
   insufficient_scope: 403,
+  rate_limited: 429,
   internal_error: 500,
 };
 
@@ -54,6 +56,7 @@ const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
   email_conflict:
     'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
   insufficient_scope: 'This needs more permissions from the provider.',
+  rate_limited: 'Too many attempts. Please wait a moment and try again.',
   internal_error: 'Something went wrong.',
 };
 

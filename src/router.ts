@@ -1,4 +1,5 @@
-import express, { type Router } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Cluster, Redis } from 'ioredis';
 import { resolveConfig } from './config/resolve.js';
@@ -8,6 +9,8 @@ import { createProviderClient } from './flow/oidc.js';
 import { type RouterContext, setContext } from './middleware/context.js';
 import { errorHandler, sendError } from './middleware/error-handler.js';
 import { OAuthRequest } from './middleware/oauth-request.js';
+import { createRateLimiter } from './middleware/rate-limit.js';
+import { sameOrigin } from './middleware/same-origin.js';
 import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
@@ -25,8 +28,12 @@ import { RedisUserRepository } from './users/redis.js';
 
 /** The middleware returned by {@link oauthRouter}: an Express router with a `close()` for shutdown. */
 export type OAuthRouter = Router & {
-  /** Closes the Redis connection the router opened from a URL (a client you passed in stays open). */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: waits for requests already in the router to finish (up to `timeoutMs`, default 10 s), then
+   * closes the Redis connection the router opened from a URL (a client you passed in stays open). Stop your
+   * HTTP server from accepting connections first (`server.close()`), then call this.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
   /**
    * A client-credentials access token for the app itself (no user), cached sealed until shortly before it
    * expires and renewed once at a time across instances. Needs `tokenEncryption`.
@@ -128,8 +135,13 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   };
   const session = createSessionMiddleware(config, redis);
 
+  let inFlight = 0;
   const router = express.Router();
   router.use((req, res, next) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     setContext(req, context);
     req.oauth = new OAuthRequest(req, context);
     // A store outage must not leave the request looking signed out (or in): answer 503 and stop.
@@ -149,30 +161,41 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  auth.get('/:provider/login', loginRoute(context));
-  auth.get('/:provider/callback', callbackRoute(context));
-  auth.post(
-    '/:provider/callback',
-    express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
-    callbackRoute(context),
-  );
-  auth.post('/logout', logoutRoute(context));
+  const limit = (route: 'login' | 'callback' | 'logout') => {
+    const limiter = createRateLimiter(route, context, redis);
+    return limiter ? [limiter] : [];
+  };
+  const knownProvider: RequestHandler = (req, _res, next) => {
+    providerFor(req, context);
+    next();
+  };
   auth.get('/providers', (_req, res) => {
     res.json(listProviders());
   });
+  auth.get('/:provider/login', ...limit('login'), loginRoute(context));
+  auth.get('/:provider/callback', ...limit('callback'), callbackRoute(context));
+  auth.post(
+    '/:provider/callback',
+    ...limit('callback'),
+    express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
+    callbackRoute(context),
+  );
+  auth.post('/logout', ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));
   auth.post(
     '/:provider/logout',
-    (req, _res, next) => {
-      providerFor(req, context);
-      next();
-    },
+    ...limit('logout'),
+    sameOrigin(config.baseUrl),
+    knownProvider,
     logoutRoute(context),
   );
   auth.use(errorHandler(context));
   router.use(config.mountPath, auth);
 
   return Object.assign(router, {
-    async close() {
+    async close(options: { timeoutMs?: number } = {}) {
+      // Let requests already running finish (a callback mid-exchange still needs Redis), then disconnect.
+      const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+      while (inFlight > 0 && Date.now() < deadline) await sleep(10);
       if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
     },
     providers: listProviders,

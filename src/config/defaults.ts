@@ -18,6 +18,8 @@ export const DEFAULTS = {
   /** Integration mode on a generic OIDC provider: refresh tokens need offline_access and consent (OIDC Core §11). */
   integrationScopes: ['openid', 'email', 'profile', 'offline_access'],
   refresh: { skewSeconds: 60, lockTtlSeconds: 15 },
+  /** Per client IP and auth route kind: enough for people, too few for credential-stuffing or state-flooding scripts. */
+  rateLimit: { windowSeconds: 10, max: 10 },
   stateTtlSeconds: 300,
   /** Longest pending-login lifetime we accept: a state that lives longer widens the window for a stolen one. */
   maxStateTtlSeconds: 600,

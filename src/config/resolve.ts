@@ -32,6 +32,7 @@ const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
   'tokenRepository',
   'refresh',
   'accounts',
+  'rateLimit',
 ]);
 const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
 const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
@@ -175,6 +176,7 @@ export function resolveConfig(
   if (accounts.onEmailConflict !== 'error' && accounts.onEmailConflict !== 'create') {
     problems.push('accounts.onEmailConflict must be "error" or "create"');
   }
+  const rateLimit = resolveRateLimit(input.rateLimit, problems);
 
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
@@ -205,6 +207,7 @@ export function resolveConfig(
     logger,
     keyring,
     accounts,
+    rateLimit,
     tokenRepository: input.tokenRepository,
     refresh,
     bindingCookie: {
@@ -486,6 +489,23 @@ function oidcProfile(claims: Record<string, unknown>): MappedProfile {
     name: str(claims.name) ?? (given || null) ?? str(claims.preferred_username),
     avatarUrl: str(claims.picture),
   };
+}
+
+function resolveRateLimit(
+  input: OAuthRouterOptions['rateLimit'],
+  problems: string[],
+): ResolvedConfig['rateLimit'] {
+  if (input === false) return false;
+  if (input !== undefined)
+    rejectUnknownKeys(input, new Set(['windowSeconds', 'max']), 'rateLimit.', problems);
+  const windowSeconds = input?.windowSeconds ?? DEFAULTS.rateLimit.windowSeconds;
+  const max = input?.max ?? DEFAULTS.rateLimit.max;
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 3600) {
+    problems.push('rateLimit.windowSeconds must be a whole number from 1 to 3600: default is 10');
+  }
+  if (!Number.isInteger(max) || max < 1)
+    problems.push('rateLimit.max must be a whole number >= 1: default is 10');
+  return { windowSeconds, max };
 }
 
 function resolveRefresh(input: OAuthRouterOptions['refresh'], problems: string[]): ResolvedConfig['refresh'] {

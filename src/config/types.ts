@@ -159,6 +159,19 @@ export interface OAuthRouterOptions {
   refresh?: RefreshOptions;
   /** How sign-ins from several providers become one user. */
   accounts?: AccountOptions;
+  /**
+   * Requests per client IP to each kind of auth route (login, callback, logout) within a window; in Redis when
+   * `redis` is set, so it holds across instances. Default `{ windowSeconds: 10, max: 10 }`; `false` turns it off.
+   */
+  rateLimit?: RateLimitOptions | false;
+}
+
+/** Rate limit of the auth routes. */
+export interface RateLimitOptions {
+  /** Window length in seconds. Default 10. */
+  windowSeconds?: number;
+  /** Requests allowed per client IP and route kind in a window. Default 10. */
+  max?: number;
 }
 
 /** Account linking policy. */
@@ -251,6 +264,7 @@ export interface ResolvedConfig {
   userRepository: UserRepository | undefined;
   logger: Logger;
   accounts: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
+  rateLimit: { windowSeconds: number; max: number } | false;
   keyring: Keyring | undefined;
   tokenRepository: TokenRepository | undefined;
   refresh: { skewSeconds: number; lockTtlMs: number };

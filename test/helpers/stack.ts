@@ -99,6 +99,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redis: options.redisUrl,
     session: { secret: TEST_SECRET, secure: false },
     providers,
+    // Tests sign in many times a second from 127.0.0.1; test/security/rate-limit.test.ts turns it on.
+    rateLimit: false,
     logger: {
       warn: (message, details) => logs.push({ level: 'warn', message, details }),
       error: (message, details) => logs.push({ level: 'error', message, details }),
