@@ -1,0 +1,82 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { freePort } from './free-port.js';
+
+/** A private 3-master Redis Cluster for one test file. */
+export interface TestRedisCluster {
+  ports: number[];
+  /** A new ioredis Cluster client; closed by stop(). */
+  client(): Cluster;
+  stop(): Promise<void>;
+}
+
+/** Starts three `redis-server --cluster-enabled yes` nodes and joins them with `redis-cli --cluster create`. */
+export async function startRedisCluster(): Promise<TestRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'oar-cluster-'));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  const clients: Cluster[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    // The cluster bus defaults to port + 10000, which may not exist above 55535: pick a free one explicitly.
+    const busPort = await freePort();
+    ports.push(port);
+    children.push(
+      spawn(
+        'redis-server',
+        [
+          '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1',
+          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+          '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
+  }
+  await waitFor(() => ports.every((p) => ping(p)));
+  execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+    stdio: 'ignore',
+  });
+  await waitFor(() => ports.every((p) => clusterOk(p)));
+  return {
+    ports,
+    client() {
+      const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1 } });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGKILL'))))));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function ping(port: number): boolean {
+  try {
+    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+function clusterOk(port: number): boolean {
+  try {
+    return execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).includes('cluster_state:ok');
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('Redis Cluster did not come up');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
