@@ -5,17 +5,9 @@
 import '../../example-app/dev-provider/url-parse-polyfill.js';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { oauthRouter } from '../../src/index.js';
+import { oauthRouter, requireAuth } from '../../src/index.js';
 import { vaultRoutes } from './vault.js';
-
-interface WorkerConfig {
-  redisUrl: string;
-  issuer: string;
-  baseUrl: string;
-  key: string;
-  secret: string;
-  clientSecret: string;
-}
+import type { WorkerConfig } from './workers.js';
 
 const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}') as WorkerConfig;
 const router = oauthRouter({
@@ -31,11 +23,15 @@ const router = oauthRouter({
     },
   },
   tokenEncryption: { keys: { k1: config.key }, current: 'k1' },
+  rateLimit: false,
   logger: { warn: () => {}, error: (m) => process.stderr.write(`${m}\n`) },
 });
 const app = express();
 app.use(router);
 vaultRoutes(() => `${config.issuer}/me`)(app);
+app.get('/me', requireAuth(), (req, res) => {
+  res.json({ user: req.user, pid: process.pid });
+});
 app.use(
   (
     err: { status?: number; code?: string },

@@ -28,30 +28,63 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       spawn(
         'redis-server',
         [
-          '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1',
-          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-          '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning',
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(busPort),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--loglevel',
+          'warning',
         ],
         { stdio: 'ignore' },
       ),
     );
   }
   await waitFor(() => ports.every((p) => ping(p)));
-  execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'redis-cli',
+    [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitFor(() => ports.every((p) => clusterOk(p)));
   return {
     ports,
     client() {
-      const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1 } });
+      const client = new Cluster(
+        ports.map((port) => ({ host: '127.0.0.1', port })),
+        { redisOptions: { maxRetriesPerRequest: 1 } },
+      );
       client.on('error', () => {});
       clients.push(client);
       return client;
     },
     async stop() {
       for (const c of clients) c.disconnect();
-      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGKILL'))))));
+      await Promise.all(
+        children.map(
+          (c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGKILL')))),
+        ),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -67,7 +100,9 @@ function ping(port: number): boolean {
 
 function clusterOk(port: number): boolean {
   try {
-    return execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).includes('cluster_state:ok');
+    return execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).includes(
+      'cluster_state:ok',
+    );
   } catch {
     return false;
   }

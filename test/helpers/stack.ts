@@ -182,7 +182,7 @@ export interface AuthorizeOptions {
  * the callback request so a test can replay, tamper with, or send it from another browser.
  */
 export async function authorize(
-  stack: Stack,
+  stack: Pick<Stack, 'url' | 'mountPath' | 'origin'>,
   browser: Browser,
   options: AuthorizeOptions = {},
 ): Promise<AuthorizationResponse> {
@@ -236,7 +236,7 @@ export function sendCallback(
 
 /** authorize() then the callback: a full sign-in. */
 export async function signIn(
-  stack: Stack,
+  stack: Pick<Stack, 'url' | 'mountPath' | 'origin'>,
   browser: Browser,
   options: AuthorizeOptions = {},
 ): Promise<Response> {

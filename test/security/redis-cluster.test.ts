@@ -36,7 +36,9 @@ describe('Redis Cluster (3 masters)', () => {
     expect((await browser.request(stack.url('/me'), { headers: json })).status).toBe(200);
 
     await expireConnection(new RedisTokenRepository(client, 'oar:'), user.id);
-    const results = await Promise.all(Array.from({ length: 20 }, () => browser.request(stack.url('/api/profile'), { headers: json })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => browser.request(stack.url('/api/profile'), { headers: json })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(stack.op.tokenRequests.get('refresh_token')).toBe(1);
 

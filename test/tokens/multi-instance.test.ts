@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { RedisTokenRepository } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { CLIENT_SECRET, signIn, TEST_SECRET } from '../helpers/stack.js';
 import { expireConnection, newKey, vaultRoutes } from '../helpers/vault.js';
+import { startWorker } from '../helpers/workers.js';
 
 const KEY = newKey();
 const redis = useRedis();
@@ -20,41 +20,21 @@ const stack = useStack(() => ({
   routes: vaultRoutes(() => `${issuer}/me`),
 }));
 
-/** Starts an app instance in a child process and resolves with its port once it listens. */
-function startWorker(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/app-worker.ts'], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      WORKER_CONFIG: JSON.stringify({
-        redisUrl: redis().url,
-        issuer: stack().op.issuer,
-        baseUrl: stack().baseUrl,
-        key: KEY,
-        secret: TEST_SECRET,
-        clientSecret: CLIENT_SECRET,
-      }),
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\d+)/.exec(out);
-      if (match) resolve({ port: Number(match[1]), child });
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-  });
-}
-
 describe('several app instances sharing Redis', () => {
   it('make exactly one refresh for concurrent calls on an expired token spread over 3 processes', async () => {
     const browser = new Browser();
     const res = await signIn(stack(), browser);
     const { user } = (await res.json()) as { user: { id: string } };
     const cookie = browser.cookie(new URL(stack().origin).host, 'oauth.sid') as string;
-    const workers = await Promise.all([startWorker(), startWorker(), startWorker()]);
+    const config = {
+      redisUrl: redis().url,
+      issuer: stack().op.issuer,
+      baseUrl: stack().baseUrl,
+      key: KEY,
+      secret: TEST_SECRET,
+      clientSecret: CLIENT_SECRET,
+    };
+    const workers = await Promise.all([startWorker(config), startWorker(config), startWorker(config)]);
     try {
       for (let round = 0; round < 2; round++) {
         await expireConnection(new RedisTokenRepository(redis().client(), 'oar:'), user.id);
