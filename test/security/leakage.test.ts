@@ -69,6 +69,47 @@ describe('bad input gets a typed error, no stack(), no secret', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('lets a request in flight finish, then closes the Redis connection it opened', async () => {
+    const own = await startRedis();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const local = await startStack({
+      redisUrl: own.url,
+      routes: (app) => {
+        app.get('/slow', async (req, res) => {
+          await gate;
+          // Still needs Redis after close() was called.
+          req.session.visits = 1;
+          await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+          res.json({ ok: true });
+        });
+      },
+    });
+    try {
+      const slow = fetch(local.url('/slow'));
+      await new Promise((r) => setTimeout(r, 50));
+      let closed = false;
+      const closing = local.router.close().then(() => {
+        closed = true;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(false);
+      release();
+      expect((await slow).status).toBe(200);
+      await closing;
+      expect(closed).toBe(true);
+      // The router's connection is gone: a login cannot store its pending state and fails closed.
+      expect((await fetch(local.url('/auth/acme/login'), { redirect: 'manual' })).status).toBe(503);
+    } finally {
+      await local.close();
+      await own.stop();
+    }
+  });
+});
+
 describe('store outage fails closed', () => {
   it('answers 503 store_unavailable while Redis is down and recovers when it returns', async () => {
     const own = await startRedis();
@@ -76,11 +117,17 @@ describe('store outage fails closed', () => {
     try {
       const browser = new Browser();
       await signIn(local, browser);
+      const pendingBrowser = new Browser();
+      const pending = { browser: pendingBrowser, response: await authorize(local, pendingBrowser) };
       await own.kill();
       const me = await browser.request(local.url('/me'), { headers: { accept: 'application/json' } });
       await expectCleanError(me, 503, 'store_unavailable');
       const login = await browser.request(local.url('/auth/acme/login'));
       await expectCleanError(login, 503, 'store_unavailable');
+      // A callback whose pending login was stored before the outage: fails closed too, and does not hang.
+      const started = Date.now();
+      await expectCleanError(await sendCallback(pending.browser, pending.response), 503, 'store_unavailable');
+      expect(Date.now() - started).toBeLessThan(5_000);
       await own.restart();
       // Redis restarted empty (no persistence): the session is gone, so the answer is a clean 401, then sign-in works.
       let status = 0;
