@@ -82,7 +82,12 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       for (const c of clients) c.disconnect();
       await Promise.all(
         children.map(
-          (c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGKILL')))),
+          (c) =>
+            new Promise((resolve) => {
+              if (c.exitCode !== null) return resolve(null);
+              c.once('exit', resolve);
+              c.kill('SIGKILL');
+            }),
         ),
       );
       rmSync(dir, { recursive: true, force: true });

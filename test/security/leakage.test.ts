@@ -83,7 +83,9 @@ describe('graceful shutdown', () => {
           await gate;
           // Still needs Redis after close() was called.
           req.session.visits = 1;
-          await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            req.session.save((err) => (err ? reject(err) : resolve())),
+          );
           res.json({ ok: true });
         });
       },
