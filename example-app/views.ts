@@ -1,45 +1,96 @@
-import type { OAuthUser, ProviderOptions } from '../src/index.js';
+import type { ConnectionInfo, OAuthUser, ProviderLink } from '../src/index.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const layout = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>express-oauth-router example</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}
-.button{display:inline-block;padding:.6rem 1.1rem;border:1px solid #444;border-radius:.4rem;text-decoration:none;color:#222;margin:.3rem 0;background:#fff;font-size:1rem;cursor:pointer}
-.note{color:#666}.error{background:#fee;border:1px solid #c66;padding:.8rem;border-radius:.4rem}pre{background:#f5f5f5;padding:.8rem;overflow:auto}</style>
-</head><body><h1>express-oauth-router example</h1>${body}</body></html>`;
+<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2.5rem auto;padding:0 1rem;color:#222}
+.button{display:inline-block;padding:.55rem 1rem;border:1px solid #444;border-radius:.4rem;text-decoration:none;color:#222;margin:.25rem 0;background:#fff;font-size:1rem;cursor:pointer}
+.note{color:#666}.error,.banner{padding:.8rem;border-radius:.4rem;margin:1rem 0}.error{background:#fee;border:1px solid #c66}
+.banner{background:#fff6db;border:1px solid #d9a400}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}
+pre{background:#f5f5f5;padding:.8rem;overflow:auto;white-space:pre-wrap}form{display:inline}</style>
+</head><body><h1><a href="/" style="color:inherit;text-decoration:none">express-oauth-router example</a></h1>${body}</body></html>`;
 
 const ERROR_TEXT: Record<string, string> = {
   access_denied: 'You cancelled the sign-in at the provider. Nothing was changed.',
   invalid_state: 'That sign-in link expired or was already used. Please start again.',
   provider_error: 'The identity provider did not complete the sign-in. Please try again in a moment.',
-  email_conflict: 'An account with this email already exists. Sign in with the provider you used before.',
+  email_conflict:
+    'An account with this email already exists. Sign in with the provider you used before, then connect this one from your dashboard.',
+  account_conflict: 'That provider account is already connected to another user.',
   store_unavailable: 'The service is briefly unavailable. Please try again shortly.',
-  invalid_request: 'That sign-in request was not valid.',
+  invalid_request: 'That request was not valid.',
+  rate_limited: 'Too many attempts. Please wait a few seconds and try again.',
 };
 
-/** The home page: sign-in buttons, or the signed-in user and a sign-out button. */
-export function homePage(
-  user: OAuthUser | undefined,
-  providers: Record<string, ProviderOptions>,
-  notice?: string,
-): string {
-  if (!user) {
-    const buttons = Object.entries(providers)
-      .map(
-        ([name, p]) =>
-          `<p><a class="button" id="sign-in-${esc(name)}" href="/auth/${esc(name)}/login?returnTo=/">Sign in with ${esc(p.displayName ?? name)}</a></p>`,
-      )
-      .join('');
-    return layout(`${notice ? `<p class="note">${esc(notice)}</p>` : ''}<p>You are not signed in.</p>${buttons}
-<p class="note">Protected JSON: <a href="/me">/me</a> (redirects you to sign in).</p>`);
-  }
-  return layout(`<p id="greeting">Signed in as <b>${esc(user.name ?? user.email ?? user.id)}</b>${user.email ? ` (${esc(user.email)}${user.emailVerified ? ', verified' : ''})` : ''}.</p>
-<pre>${esc(JSON.stringify(user, null, 2))}</pre>
-<form method="post" action="/auth/logout"><button class="button" id="sign-out" type="submit">Sign out</button></form>`);
+/** The sign-in page: one button per configured provider. */
+export function signInPage(providers: ProviderLink[], notice?: string): string {
+  const buttons = providers
+    .map(
+      (p) =>
+        `<p><a class="button" id="sign-in-${esc(p.name)}" href="${esc(p.loginUrl)}?returnTo=%2F">Sign in with ${esc(p.displayName)}</a></p>`,
+    )
+    .join('');
+  return layout(
+    `${notice ? `<p class="note" id="notice">${esc(notice)}</p>` : ''}<p>You are not signed in.</p>${buttons}`,
+  );
 }
 
-/** A friendly page for each error code the library redirects with. */
+/** The dashboard: the user, their connections, a reconnect banner, the API demo and sign-out. */
+export function dashboardPage(
+  user: OAuthUser,
+  connections: ConnectionInfo[],
+  providers: ProviderLink[],
+  options: { dev: boolean },
+): string {
+  const loginOf = (name: string) => providers.find((p) => p.name === name)?.loginUrl ?? '/';
+  const nameOf = (name: string) => providers.find((p) => p.name === name)?.displayName ?? name;
+  const banners = connections
+    .filter((c) => c.status === 'needs_reauth')
+    .map(
+      (c) =>
+        `<div class="banner" id="reconnect-banner">Your connection to ${esc(nameOf(c.provider))} has expired. <a class="button" id="reconnect-${esc(c.provider)}" href="${esc(loginOf(c.provider))}?returnTo=%2F">Reconnect ${esc(nameOf(c.provider))}</a></div>`,
+    )
+    .join('');
+  const rows = connections
+    .map(
+      (
+        c,
+      ) => `<tr><td>${esc(nameOf(c.provider))}</td><td class="status" data-provider="${esc(c.provider)}">${esc(c.status)}</td>
+<td>${esc(c.scopes.join(' '))}</td><td>${c.expiresAt ? esc(c.expiresAt.toISOString()) : '—'}</td>
+<td><form method="post" action="/connections/${esc(c.provider)}/disconnect"><button class="button" type="submit">Disconnect</button></form></td></tr>`,
+    )
+    .join('');
+  const connect = providers
+    .filter((p) => !connections.some((c) => c.provider === p.name))
+    .map((p) => `<a class="button" href="${esc(p.loginUrl)}?returnTo=%2F">Connect ${esc(p.displayName)}</a>`)
+    .join(' ');
+  return layout(`${banners}
+<p id="greeting">Signed in as <b>${esc(user.name ?? user.email ?? user.id)}</b>${user.email ? ` (${esc(user.email)}${user.emailVerified ? ', verified' : ''})` : ''}.</p>
+<h2>Connected accounts</h2>
+<table><thead><tr><th>Provider</th><th>Status</th><th>Scopes</th><th>Token expires</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table>
+<p>${connect}</p>
+<h2>Call a provider API as this user</h2>
+<p><a class="button" id="api-demo" href="/api-demo">Call the API</a> <span class="note">(through <code>req.oauth.fetch</code>, refreshing the token when needed)</span></p>
+${options.dev ? '<p><form method="post" action="/dev/revoke-access"><button class="button" id="revoke" type="submit">Simulate the provider revoking access</button></form> <span class="note">(development provider only)</span></p>' : ''}
+<h2>Session</h2>
+<form method="post" action="/auth/logout"><button class="button" id="sign-out" type="submit">Sign out</button></form>
+<p class="note">Sign-out is a POST from this origin; the library refuses it from any other site (CSRF).</p>`);
+}
+
+/** The API demo: what the provider answered. */
+export function apiPage(url: string, status: number, body: string): string {
+  let pretty = body;
+  try {
+    pretty = JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    // Not JSON: show it as it came.
+  }
+  return layout(`<p>GET <code>${esc(url)}</code> answered <b id="api-status">${status}</b>:</p><pre id="api-body">${esc(pretty)}</pre>
+<p><a class="button" href="/">Back to the dashboard</a></p>`);
+}
+
+/** A friendly page for each error code the library produces. */
 export function errorPage(code: string): string {
   const text = ERROR_TEXT[code] ?? 'Something went wrong while signing in.';
   return layout(

@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
+export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
 export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
 export { type OAuthRouter, oauthRouter, type ProviderLink } from './router.js';

@@ -40,6 +40,11 @@ export interface DevProvider {
    * (e.g. a 503 from the token endpoint). Undefined: every request reaches the provider.
    */
   intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /**
+   * Revokes every access and refresh token the provider has issued, as a user revoking the app's access (or an
+   * administrator) would: the next refresh fails with invalid_grant. For demos and tests.
+   */
+  revokeAll(): Promise<void>;
   /** Stops listening. */
   close(): Promise<void>;
 }
@@ -102,6 +107,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   };
   const provider = new Provider(issuer, configuration);
   const tokenRequests = new Map<string, number>();
+  const grants = new Set<string>();
   const count = (ctx: { oidc: { params?: Record<string, unknown> } }) => {
     const grantType = String(ctx.oidc.params?.grant_type ?? 'unknown');
     tokenRequests.set(grantType, (tokenRequests.get(grantType) ?? 0) + 1);
@@ -115,6 +121,12 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     accounts,
     tokenRequests,
     intercept: undefined,
+    async revokeAll() {
+      for (const grantId of grants) {
+        await provider.AccessToken.revokeByGrantId(grantId);
+        await provider.RefreshToken.revokeByGrantId(grantId);
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -124,7 +136,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (dev.intercept?.(req, res)) return;
     if (req.url?.startsWith('/interaction/')) {
-      handleInteraction(provider, accounts, req, res).catch((err: unknown) => {
+      handleInteraction(provider, accounts, grants, req, res).catch((err: unknown) => {
         res.statusCode = 500;
         res.end(err instanceof Error ? err.message : 'interaction failed');
       });
@@ -138,6 +150,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
 async function handleInteraction(
   provider: Provider,
   accounts: Map<string, AccountClaims>,
+  grants: Set<string>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -171,6 +184,7 @@ async function handleInteraction(
     grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
   }
   const grantId = await grant.save();
+  grants.add(grantId);
   await provider.interactionFinished(
     req,
     res,

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { OAuthRouterError } from '../errors.js';
+import { getContext } from './context.js';
 
 /**
  * Refuses state-changing requests sent by another site (CSRF), using what browsers tell us: the `Origin`
@@ -19,5 +20,31 @@ export function sameOrigin(baseUrl: URL): RequestHandler {
       return;
     }
     next();
+  };
+}
+
+/**
+ * CSRF protection for the application's own state-changing routes (forms that disconnect a provider, delete
+ * data…), by the same rule the library's logout route uses: a request whose `Origin` is not the app's, or that a
+ * browser marks `Sec-Fetch-Site: cross-site`, answers 403 `invalid_request`. Needs `oauthRouter()` mounted first.
+ *
+ * @example
+ * ```ts
+ * app.post('/settings/disconnect/:provider', requireAuth(), requireSameOrigin(), async (req, res) => { … });
+ * ```
+ */
+export function requireSameOrigin(): RequestHandler {
+  return (req, res, next) => {
+    const context = getContext(req);
+    if (!context) {
+      next(
+        new OAuthRouterError(
+          'invalid_config',
+          'requireSameOrigin() needs app.use(oauthRouter(...)) mounted before it',
+        ),
+      );
+      return;
+    }
+    sameOrigin(context.config.baseUrl)(req, res, next);
   };
 }
