@@ -401,6 +401,19 @@ export function toProviderError(err: unknown, provider: string, context: string)
       },
     );
   }
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    // A 401 with `WWW-Authenticate: Basic error="invalid_client"`: the OAuth error travels in the challenge.
+    const code = err.cause.map((challenge) => challenge.parameters.error).find((e) => typeof e === 'string');
+    return new OAuthRouterError(
+      'provider_error',
+      `${provider}: ${context}: provider answered "${code ?? err.status}"`,
+      {
+        cause: err,
+        provider,
+        providerError: code,
+      },
+    );
+  }
   if (err instanceof client.ClientError && /"state"/.test(err.message)) {
     return new OAuthRouterError('invalid_state', `${provider}: ${err.message}`, { cause: err, provider });
   }

@@ -1,0 +1,186 @@
+import { Redis } from 'ioredis';
+import { resolveConfig } from '../config/resolve.js';
+import type { OAuthRouterOptions, ResolvedProvider } from '../config/types.js';
+import { ConfigError, OAuthRouterError } from '../errors.js';
+import { clientCredentialsToken, createProviderClient } from '../flow/oidc.js';
+
+/** One finding: ok, a warning, or a failure that will break sign-in. */
+export interface Finding {
+  level: 'ok' | 'warn' | 'fail';
+  subject: string;
+  message: string;
+}
+
+/**
+ * Checks a configuration the way users of OAuth libraries most often get stuck: the exact redirect URI to
+ * register, proxy/host mix-ups, unreachable discovery, features the config relies on, and wrong client
+ * credentials (checked with a client-credentials request where the provider allows one).
+ *
+ * @param options - What the app passes to `oauthRouter()`.
+ * @returns The findings, in order.
+ */
+export async function diagnose(
+  options: OAuthRouterOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const add = (level: Finding['level'], subject: string, message: string) =>
+    findings.push({ level, subject, message });
+  let config: ReturnType<typeof resolveConfig>;
+  try {
+    config = resolveConfig(
+      {
+        ...options,
+        logger: {
+          warn: (m) => add('warn', 'config', m.replace(/^express-oauth-router: /, '')),
+          error: () => {},
+        },
+      },
+      env,
+    );
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) add('fail', 'config', problem);
+      return findings;
+    }
+    throw err;
+  }
+  add('ok', 'config', 'valid');
+  if (config.baseUrl.protocol === 'http:') {
+    add(
+      'warn',
+      'baseUrl',
+      `${config.baseUrl.origin} is plain http: fine for local development, use https in production`,
+    );
+  } else {
+    add(
+      'ok',
+      'baseUrl',
+      `${config.baseUrl.origin}: behind a TLS-terminating proxy, call app.set('trust proxy', 1) so Secure cookies are set and rate limits see client IPs`,
+    );
+  }
+  for (const provider of config.providers.values()) {
+    add('ok', provider.name, `register this redirect URI with the provider: ${provider.redirectUri}`);
+    await checkProvider(provider, add);
+  }
+  if (typeof options.redis === 'string') await checkRedis(options.redis, add);
+  return findings;
+}
+
+async function checkProvider(
+  provider: ResolvedProvider,
+  add: (level: Finding['level'], subject: string, message: string) => void,
+) {
+  const providerClient = createProviderClient(provider);
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = (await providerClient.configuration()).serverMetadata() as Record<string, unknown>;
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    add(
+      'fail',
+      provider.name,
+      `cannot read the provider's metadata (${detail}): check issuer, network and TLS`,
+    );
+    return;
+  }
+  if (provider.kind === 'oidc') add('ok', provider.name, `discovery ok: issuer ${String(metadata.issuer)}`);
+  const supports = (field: string, value: string) =>
+    !Array.isArray(metadata[field]) || (metadata[field] as unknown[]).includes(value);
+  if (provider.pkce && !supports('code_challenge_methods_supported', 'S256')) {
+    add(
+      'warn',
+      provider.name,
+      'the provider does not advertise PKCE S256; sign-in may fail or be less protected',
+    );
+  }
+  if (provider.responseMode === 'form_post' && !supports('response_modes_supported', 'form_post')) {
+    add('fail', provider.name, 'responseMode is form_post but the provider does not support it');
+  }
+  if (provider.revokeOnLogout && !metadata.revocation_endpoint) {
+    add(
+      'warn',
+      provider.name,
+      'revokeOnLogout is set but the provider has no revocation endpoint: tokens are only deleted locally',
+    );
+  }
+  if (provider.endSessionOnLogout && !metadata.end_session_endpoint) {
+    add('warn', provider.name, 'endSessionOnLogout is set but the provider has no end_session_endpoint');
+  }
+  if (provider.tokenEndpointAuthMethod === 'none') return;
+  if (!supports('grant_types_supported', 'client_credentials')) {
+    add(
+      'ok',
+      provider.name,
+      'client credentials cannot be checked without a user here: the first sign-in will tell',
+    );
+    return;
+  }
+  try {
+    await clientCredentialsToken(providerClient, []);
+    add('ok', provider.name, 'client id and secret accepted');
+  } catch (err) {
+    const code = err instanceof OAuthRouterError ? err.providerError : undefined;
+    if (code === 'invalid_client') {
+      add(
+        'fail',
+        provider.name,
+        'the provider rejected the client id/secret (invalid_client): copy them again from its console',
+      );
+    } else if (
+      code === 'unauthorized_client' ||
+      code === 'unsupported_grant_type' ||
+      code === 'invalid_scope' ||
+      code === 'invalid_grant'
+    ) {
+      add(
+        'ok',
+        provider.name,
+        `client id and secret accepted (the provider then refused the probe grant: ${code}, as expected)`,
+      );
+    } else {
+      add(
+        'warn',
+        provider.name,
+        `could not check the client credentials: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+}
+
+async function checkRedis(
+  url: string,
+  add: (level: Finding['level'], subject: string, message: string) => void,
+) {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
+    const major = Number(version.split('.')[0]);
+    if (major < 6 || (major === 6 && Number(version.split('.')[1]) < 2)) {
+      add('fail', 'redis', `Redis ${version} is too old: GETDEL needs 6.2 or later`);
+    } else {
+      add('ok', 'redis', `reachable (Redis ${version})`);
+    }
+  } catch (err) {
+    add(
+      'fail',
+      'redis',
+      `cannot reach ${new URL(url).host}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Formats findings one per line, with a mark a terminal and a log both read. */
+export function formatFindings(findings: Finding[]): string {
+  const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
+  return findings.map((f) => `${mark[f.level]} ${f.subject}: ${f.message}`).join('\n');
+}
