@@ -6,9 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import pg from 'pg';
 import {
   type OAuthRouterOptions,
   oauthRouter,
+  PostgresTokenRepository,
+  PostgresUserRepository,
   ReauthRequiredError,
   requireAuth,
   requireSameOrigin,
@@ -23,6 +26,8 @@ export interface ExampleAppOptions {
   baseUrl?: string;
   /** Redis for sessions, pending logins, users and tokens; default in-memory. */
   redisUrl?: string;
+  /** PostgreSQL for users and tokens (Redis, or memory, keeps sessions and pending logins). */
+  databaseUrl?: string;
   sessionSecret?: string;
   /** base64 of 32 bytes; default a random one (stored tokens are unreadable after a restart). */
   tokenKey?: string;
@@ -106,9 +111,13 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
   }
   if (!options.redisUrl) log('REDIS_URL not set: using in-memory stores (development only)');
 
+  const pool = options.databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl }) : undefined;
+  if (pool) log('DATABASE_URL set: users and tokens are kept in PostgreSQL');
   const auth = oauthRouter({
     baseUrl,
     redis: options.redisUrl,
+    userRepository: pool ? new PostgresUserRepository(pool) : undefined,
+    tokenRepository: pool ? new PostgresTokenRepository(pool) : undefined,
     session: { secret: sessionSecret, secure: !local },
     providers,
     tokenEncryption: { keys: { k1: tokenKey }, current: 'k1' },
@@ -202,6 +211,7 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await auth.close();
+      await pool?.end();
       await devProvider?.close();
     },
   };

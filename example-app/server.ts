@@ -9,6 +9,7 @@ await startExampleApp({
   port: Number(env.PORT ?? 3000),
   baseUrl: env.BASE_URL,
   redisUrl: env.REDIS_URL,
+  databaseUrl: env.DATABASE_URL,
   sessionSecret: env.SESSION_SECRET,
   tokenKey: env.TOKEN_KEY,
   oidc: env.OIDC_ISSUER
