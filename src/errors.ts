@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'email_conflict'
   | 'insufficient_scope'
   | 'rate_limited'
+  | 'invalid_grant'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -37,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   email_conflict: 409,
   insufficient_scope: 403,
   rate_limited: 429,
+  invalid_grant: 400,
   internal_error: 500,
 };
 
@@ -57,6 +59,7 @@ const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
     'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
   insufficient_scope: 'This needs more permissions from the provider.',
   rate_limited: 'Too many attempts. Please wait a moment and try again.',
+  invalid_grant: 'The code or session token is invalid, expired or already used. Please sign in again.',
   internal_error: 'Something went wrong.',
 };
 

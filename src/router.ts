@@ -6,7 +6,7 @@ import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
 import { OAuthRouterError } from './errors.js';
 import { createProviderClient } from './flow/oidc.js';
-import { type RouterContext, setContext } from './middleware/context.js';
+import { type RouterContext, setBearerFamily, setContext } from './middleware/context.js';
 import { errorHandler, sendError } from './middleware/error-handler.js';
 import { OAuthRequest } from './middleware/oauth-request.js';
 import { createRateLimiter } from './middleware/rate-limit.js';
@@ -15,7 +15,9 @@ import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { providerFor } from './routes/provider-param.js';
+import { sessionRoutes } from './routes/session.js';
 import { createSessionMiddleware } from './session/session.js';
+import { BearerSessions } from './sessions/bearer.js';
 import { MemoryKvStore } from './stores/memory.js';
 import { RedisKvStore } from './stores/redis.js';
 import { createRedisClient } from './stores/redis-client.js';
@@ -122,9 +124,17 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
         logger: config.logger,
       })
     : undefined;
+  const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
   const context: RouterContext = {
     config,
-    kvStore: config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore()),
+    kvStore,
+    bearer: config.appCallbacks
+      ? new BearerSessions(kvStore, config.keyPrefix, {
+          exchangeCode: config.appCallbacks.exchangeCode,
+          accessToken: config.appCallbacks.accessToken,
+          refreshToken: config.appCallbacks.refreshToken,
+        })
+      : undefined,
     users:
       config.userRepository ??
       (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
@@ -151,8 +161,27 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
         return;
       }
       const user = req.session?.oauth?.user;
-      if (user) req.user = user;
-      next();
+      if (user) {
+        req.user = user;
+        next();
+        return;
+      }
+      // Apps without cookies send a bearer session token; only ours (by prefix) costs a store lookup.
+      const token = context.bearer ? BearerSessions.bearerToken(req.get('authorization')) : undefined;
+      if (!token || !context.bearer) {
+        next();
+        return;
+      }
+      context.bearer.authenticate(token).then(
+        (found) => {
+          if (found) {
+            req.user = found.user;
+            setBearerFamily(req, found.familyId);
+          }
+          next();
+        },
+        (err: unknown) => sendError(req, res, err, context),
+      );
     });
   });
 
@@ -161,7 +190,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  const limit = (route: 'login' | 'callback' | 'logout') => {
+  const limit = (route: 'login' | 'callback' | 'logout' | 'session') => {
     const limiter = createRateLimiter(route, context, redis);
     return limiter ? [limiter] : [];
   };
@@ -169,6 +198,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     providerFor(req, context);
     next();
   };
+  auth.use(sessionRoutes(context, limit('session')));
   auth.get('/providers', (_req, res) => {
     res.json(listProviders());
   });

@@ -33,6 +33,7 @@ const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
   'refresh',
   'accounts',
   'rateLimit',
+  'appCallbacks',
 ]);
 const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
 const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
@@ -177,6 +178,7 @@ export function resolveConfig(
     problems.push('accounts.onEmailConflict must be "error" or "create"');
   }
   const rateLimit = resolveRateLimit(input.rateLimit, problems);
+  const appCallbacks = resolveAppCallbacks(input.appCallbacks, problems);
 
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
@@ -208,6 +210,7 @@ export function resolveConfig(
     keyring,
     accounts,
     rateLimit,
+    appCallbacks,
     tokenRepository: input.tokenRepository,
     refresh,
     bindingCookie: {
@@ -488,6 +491,58 @@ function oidcProfile(claims: Record<string, unknown>): MappedProfile {
     emailVerified: claims.email_verified === true || claims.email_verified === 'true',
     name: str(claims.name) ?? (given || null) ?? str(claims.preferred_username),
     avatarUrl: str(claims.picture),
+  };
+}
+
+function resolveAppCallbacks(
+  input: OAuthRouterOptions['appCallbacks'],
+  problems: string[],
+): ResolvedConfig['appCallbacks'] {
+  if (input === undefined) return undefined;
+  rejectUnknownKeys(
+    input,
+    new Set([
+      'allowedRedirects',
+      'exchangeCodeTtlSeconds',
+      'accessTokenTtlSeconds',
+      'refreshTokenTtlSeconds',
+    ]),
+    'appCallbacks.',
+    problems,
+  );
+  const allowed = Array.isArray(input.allowedRedirects) ? input.allowedRedirects : [];
+  if (allowed.length === 0) {
+    problems.push(
+      'appCallbacks.allowedRedirects is required: list the exact callback URLs (myapp://auth/callback) or https origins of your apps',
+    );
+  }
+  const corsOrigins = new Set<string>();
+  for (const [i, entry] of allowed.entries()) {
+    const url = typeof entry === 'string' ? tryUrl(entry) : undefined;
+    if (!url || url.hash || url.username || url.password) {
+      problems.push(
+        `appCallbacks.allowedRedirects[${i}] must be an absolute URL without fragment or credentials`,
+      );
+    } else if (url.protocol === 'http:' && !isLoopback(url)) {
+      problems.push(`appCallbacks.allowedRedirects[${i}] must use https (http only on loopback)`);
+    } else if (url.protocol === 'http:' || url.protocol === 'https:') {
+      // A single-page app on this origin calls the session routes cross-origin.
+      corsOrigins.add(url.origin);
+    }
+  }
+  const ttl = (value: number | undefined, fallback: number, max: number, field: string) => {
+    const seconds = value ?? fallback;
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) {
+      problems.push(`appCallbacks.${field} must be a whole number from 1 to ${max}`);
+    }
+    return seconds;
+  };
+  return {
+    allowedRedirects: allowed,
+    exchangeCode: ttl(input.exchangeCodeTtlSeconds, 60, 60, 'exchangeCodeTtlSeconds'),
+    accessToken: ttl(input.accessTokenTtlSeconds, 900, 86_400, 'accessTokenTtlSeconds'),
+    refreshToken: ttl(input.refreshTokenTtlSeconds, 30 * 86_400, 365 * 86_400, 'refreshTokenTtlSeconds'),
+    corsOrigins,
   };
 }
 

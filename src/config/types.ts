@@ -164,6 +164,27 @@ export interface OAuthRouterOptions {
    * `redis` is set, so it holds across instances. Default `{ windowSeconds: 10, max: 10 }`; `false` turns it off.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Sign-in for apps that cannot hold a cookie (mobile deep links, single-page apps on another origin): the login
+   * route accepts `redirectUrl` (checked against `allowedRedirects`), the app receives a one-time exchange code
+   * there, and trades it at `POST <mountPath>/session` for bearer session tokens. Tokens never travel in URLs.
+   */
+  appCallbacks?: AppCallbackOptions;
+}
+
+/** Options of app callbacks and bearer sessions. */
+export interface AppCallbackOptions {
+  /**
+   * Exact callback URLs, custom schemes included (`myapp://auth/callback`), or bare https origins
+   * (`https://spa.example.com`) whose any path is allowed. Nothing else is.
+   */
+  allowedRedirects: string[];
+  /** Lifetime of an exchange code, at most 60 s. Default 60. */
+  exchangeCodeTtlSeconds?: number;
+  /** Lifetime of a session access token. Default 900 (15 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of a session refresh token (and of an idle session). Default 30 days. */
+  refreshTokenTtlSeconds?: number;
 }
 
 /** Rate limit of the auth routes. */
@@ -265,6 +286,15 @@ export interface ResolvedConfig {
   logger: Logger;
   accounts: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
   rateLimit: { windowSeconds: number; max: number } | false;
+  appCallbacks:
+    | {
+        allowedRedirects: string[];
+        exchangeCode: number;
+        accessToken: number;
+        refreshToken: number;
+        corsOrigins: Set<string>;
+      }
+    | undefined;
   keyring: Keyring | undefined;
   tokenRepository: TokenRepository | undefined;
   refresh: { skewSeconds: number; lockTtlMs: number };

@@ -19,6 +19,10 @@ export interface FlowState {
   linkUserId: string | undefined;
   /** Scopes asked for on top of the configured ones (incremental authorization). */
   extraScopes: string[];
+  /** An app callback (already allowlisted): the flow ends there with an exchange code instead of a cookie. */
+  appRedirect?: string;
+  /** S256 challenge of the app's verifier, binding the exchange code to the app instance that asked. */
+  appChallenge?: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -33,6 +37,8 @@ export interface MintFlowStateInput {
   returnTo: string | undefined;
   linkUserId: string | undefined;
   extraScopes: string[];
+  appRedirect?: string;
+  appChallenge?: string;
 }
 
 /**
@@ -49,6 +55,8 @@ export async function mintFlowState(input: MintFlowStateInput): Promise<Authoriz
     returnTo: input.returnTo,
     linkUserId: input.linkUserId,
     extraScopes: input.extraScopes,
+    appRedirect: input.appRedirect,
+    appChallenge: input.appChallenge,
     createdAt: Date.now(),
   };
   await input.store.set(

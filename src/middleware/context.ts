@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ProviderClient } from '../flow/oidc.js';
+import type { BearerSessions } from '../sessions/bearer.js';
 import type { KvStore } from '../stores/types.js';
 import type { TokenVault } from '../tokens/vault.js';
 import type { UserRepository } from '../users/types.js';
@@ -13,6 +14,8 @@ export interface RouterContext {
   providerClients: Map<string, ProviderClient>;
   /** Present when tokens can be kept (tokenEncryption configured). */
   vault: TokenVault | undefined;
+  /** Present when app callbacks (bearer sessions) are configured. */
+  bearer: BearerSessions | undefined;
   /** The login route of a provider, relative to the origin. */
   loginUrl(provider: string): string;
   /** Set once the library has warned that Secure cookies are being dropped over plain http. */
@@ -25,6 +28,18 @@ const contexts = new WeakMap<Request, RouterContext>();
 /** Records which router handled a request, so standalone helpers like `requireAuth()` can find its config. */
 export function setContext(req: Request, context: RouterContext): void {
   contexts.set(req, context);
+}
+
+const bearerFamilies = new WeakMap<Request, string>();
+
+/** Records that a request is authenticated by a bearer session of this family (for logout). */
+export function setBearerFamily(req: Request, familyId: string): void {
+  bearerFamilies.set(req, familyId);
+}
+
+/** @returns The bearer session family that authenticated the request, if any. */
+export function getBearerFamily(req: Request): string | undefined {
+  return bearerFamilies.get(req);
 }
 
 /** @returns The router context of the request, or undefined when `oauthRouter()` did not see it. */

@@ -13,7 +13,7 @@ import { sendError } from './error-handler.js';
  * `Retry-After`. A store outage fails closed (503), like every other store access.
  */
 export function createRateLimiter(
-  route: 'login' | 'callback' | 'logout',
+  route: 'login' | 'callback' | 'logout' | 'session',
   context: RouterContext,
   redis: Redis | Cluster | undefined,
 ): RequestHandler | undefined {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { OAuthRouterError } from '../errors.js';
-import { getContext } from './context.js';
+import { getBearerFamily, getContext } from './context.js';
 
 /**
  * Refuses state-changing requests sent by another site (CSRF), using what browsers tell us: the `Origin`
@@ -10,6 +10,11 @@ import { getContext } from './context.js';
  */
 export function sameOrigin(baseUrl: URL): RequestHandler {
   return (req, _res, next) => {
+    // A bearer-authenticated request carries no ambient credential, so it cannot be forged cross-site.
+    if (getBearerFamily(req) !== undefined) {
+      next();
+      return;
+    }
     const origin = req.get('origin');
     const site = req.get('sec-fetch-site');
     if (

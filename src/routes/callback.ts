@@ -1,11 +1,12 @@
-import type { Request, RequestHandler } from 'express';
-import { OAuthRouterError } from '../errors.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { readBindingId } from '../flow/browser-binding.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { exchangeCode, toProfile } from '../flow/oidc.js';
 import { resolveUser } from '../flow/resolve-user.js';
 import type { RouterContext } from '../middleware/context.js';
 import type { OAuthSessionData } from '../types/augment.js';
+import type { OAuthUser } from '../users/types.js';
 import { providerFor } from './provider-param.js';
 
 /**
@@ -26,21 +27,29 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       provider,
       bindingId: readBindingId(req, config),
     });
-    const result = await exchangeCode(providerClient, params, flow.secrets);
-    const profile = toProfile(providerClient.provider, result.claims);
-    const linking = req.user !== undefined && flow.linkUserId === req.user.id;
-    const user = await resolveUser({
-      users: context.users,
-      profile,
-      currentUserId: linking ? req.user?.id : undefined,
-      policy: config.accounts,
-    });
-    const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
-    // GitHub lists granted scopes comma-separated; the standard is spaces (RFC 6749 §3.3).
-    const granted = result.scope ? result.scope.split(/[\s,]+/).filter(Boolean) : requested;
-    if (providerClient.provider.mode === 'integration' && context.vault) {
-      await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
+    const complete = async () => {
+      const result = await exchangeCode(providerClient, params, flow.secrets);
+      const profile = toProfile(providerClient.provider, result.claims);
+      const linking = req.user !== undefined && flow.linkUserId === req.user.id;
+      const user = await resolveUser({
+        users: context.users,
+        profile,
+        currentUserId: linking ? req.user?.id : undefined,
+        policy: config.accounts,
+      });
+      const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
+      // GitHub lists granted scopes comma-separated; the standard is spaces (RFC 6749 §3.3).
+      const granted = result.scope ? result.scope.split(/[\s,]+/).filter(Boolean) : requested;
+      if (providerClient.provider.mode === 'integration' && context.vault) {
+        await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
+      }
+      return { user, granted };
+    };
+    if (flow.appRedirect) {
+      await finishAppFlow(res, context, flow.appRedirect, flow.appChallenge, provider, complete);
+      return;
     }
+    const { user, granted } = await complete();
     warnIfCookieWillBeDropped(req, context);
     const previous = req.session?.oauth;
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
@@ -52,6 +61,40 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     }
     res.status(200).json({ user });
   };
+}
+
+/**
+ * Ends an app flow at its (allowlisted) callback URL: with a one-time exchange code on success, with
+ * `?error=<code>` on failure. Never tokens in the URL; no cookie session is created.
+ */
+async function finishAppFlow(
+  res: Response,
+  context: RouterContext,
+  redirect: string,
+  challenge: string | undefined,
+  provider: string,
+  complete: () => Promise<{ user: OAuthUser }>,
+): Promise<void> {
+  const target = new URL(redirect);
+  try {
+    if (!context.bearer) throw new OAuthRouterError('invalid_config', 'appCallbacks is not configured');
+    const { user } = await complete();
+    target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge));
+  } catch (err) {
+    const error = toOAuthRouterError(err);
+    logAppFlowError(context, error);
+    target.searchParams.set('error', error.code);
+  }
+  res.set('Cache-Control', 'no-store');
+  res.redirect(303, target.href);
+}
+
+function logAppFlowError(context: RouterContext, err: OAuthRouterError): void {
+  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  context.config.logger.warn(`express-oauth-router: app sign-in failed: ${err.message}`, {
+    code: err.code,
+    cause,
+  });
 }
 
 /**

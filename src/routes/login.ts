@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { OAuthRouterError } from '../errors.js';
+import { checkAppRedirect } from '../flow/app-redirect.js';
 import { ensureBindingId } from '../flow/browser-binding.js';
 import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { mintFlowState } from '../flow/flow-state.js';
@@ -17,6 +19,11 @@ export function loginRoute(context: RouterContext): RequestHandler {
     const providerClient = providerFor(req, context);
     const returnTo = checkReturnTo(req.query.returnTo, config.baseUrl, config.allowedReturnToOrigins);
     const extraScopes = parseExtraScopes(req.query.scope);
+    const app = appCallback(
+      req.query.redirectUrl,
+      req.query.codeChallenge,
+      config.appCallbacks?.allowedRedirects,
+    );
     // Discover before writing anything, so an unreachable provider leaves no state behind.
     await providerClient.configuration();
     const bindingId = ensureBindingId(req, res, config);
@@ -27,10 +34,42 @@ export function loginRoute(context: RouterContext): RequestHandler {
       provider: providerClient.provider.name,
       bindingId,
       returnTo,
-      linkUserId: req.user?.id,
+      // An app flow ends in a new bearer session, never by linking into whatever cookie session this browser has.
+      linkUserId: app ? undefined : req.user?.id,
       extraScopes,
+      appRedirect: app?.redirect,
+      appChallenge: app?.challenge,
     });
     const url = await buildAuthorizationUrl(providerClient, secrets, extraScopes);
     res.redirect(302, url.href);
   };
+}
+
+/**
+ * Reads `redirectUrl` (an allowlisted app callback) and `codeChallenge` (the S256 challenge of a verifier the app
+ * keeps, RFC 7636 format) from the login request. Refused before the provider is contacted.
+ */
+function appCallback(
+  redirectUrl: unknown,
+  codeChallenge: unknown,
+  allowed: readonly string[] | undefined,
+): { redirect: string; challenge: string | undefined } | undefined {
+  if (redirectUrl === undefined) {
+    if (codeChallenge !== undefined)
+      throw new OAuthRouterError('invalid_request', 'codeChallenge needs redirectUrl');
+    return undefined;
+  }
+  if (!allowed)
+    throw new OAuthRouterError('invalid_request', 'redirectUrl is not enabled: configure appCallbacks');
+  const redirect = checkAppRedirect(redirectUrl, allowed);
+  if (
+    codeChallenge !== undefined &&
+    (typeof codeChallenge !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge))
+  ) {
+    throw new OAuthRouterError(
+      'invalid_request',
+      'codeChallenge must be a base64url SHA-256 (43 characters)',
+    );
+  }
+  return { redirect, challenge: codeChallenge };
 }

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { endSessionUrl } from '../flow/oidc.js';
-import type { RouterContext } from '../middleware/context.js';
+import { getBearerFamily, type RouterContext } from '../middleware/context.js';
 
 /**
  * `POST /:provider/logout` (and `POST /logout`): destroys the server-side session, so the old cookie no
@@ -27,6 +27,8 @@ export function logoutRoute(context: RouterContext): RequestHandler {
         }
       }
     }
+    const family = getBearerFamily(req);
+    if (family && context.bearer) await context.bearer.revoke(family);
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
         req.session.destroy((err) => (err ? reject(err) : resolve())),
