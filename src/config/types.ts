@@ -31,6 +31,8 @@ export interface ProviderOptions extends PresetOptions {
   revocationUrl?: string;
   /** Maps the provider's profile answer (plain OAuth 2.0) or claims (OIDC) to the normalised profile. */
   profile?: (raw: Record<string, unknown>) => MappedProfile;
+  /** Body encoding of token requests: `form` (RFC 6749) or `json` for providers that want it. Default: the preset's, or form. */
+  tokenRequestFormat?: 'form' | 'json';
   /** The OAuth client ID registered with the provider. */
   clientId: string;
   /** The client secret. Omit for a public client (PKCE alone). */
@@ -228,6 +230,10 @@ export interface ResolvedProvider {
   scopeSeparator: string;
   /** The token endpoint reports errors with HTTP 200 (GitHub). */
   tokenErrorsWithStatus200: boolean;
+  /** Body encoding of token requests (Fluxer wants JSON). */
+  tokenRequestFormat: 'form' | 'json';
+  /** Login query parameters passed through to the authorization request, with their patterns. */
+  loginParams: Record<string, RegExp>;
   /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */
   mapProfile: (raw: Record<string, unknown>) => MappedProfile;
   /** Completes a short profile with more API calls (GitHub's emails). */

@@ -80,23 +80,38 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
     if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
   }
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
-  if (provider.tokenErrorsWithStatus200) {
-    const tokenEndpoint = config.serverMetadata().token_endpoint;
-    config[client.customFetch] = async (url, options) => {
-      const res = await fetch(url, options as RequestInit);
-      if (url !== tokenEndpoint || res.status !== 200) return res;
-      const text = await res.text();
-      const erred = (() => {
-        try {
-          return typeof (JSON.parse(text) as { error?: unknown }).error === 'string';
-        } catch {
-          return false;
-        }
-      })();
-      return new Response(text, { status: erred ? 400 : 200, headers: res.headers });
-    };
+  if (provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json') {
+    config[client.customFetch] = tokenEndpointQuirks(provider, config.serverMetadata().token_endpoint);
   }
   return config;
+}
+
+/**
+ * Adapts token requests to providers that deviate from RFC 6749 in a documented way: a JSON request body
+ * (Fluxer), or errors reported with HTTP 200 (GitHub), re-read as the 400 they mean. Other requests pass as they are.
+ */
+function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string | undefined): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url !== tokenEndpoint) return fetch(input, init);
+    let options = init;
+    if (provider.tokenRequestFormat === 'json' && init?.body !== undefined && init.body !== null) {
+      const headers = new Headers(init.headers);
+      headers.set('content-type', 'application/json');
+      const form = new URLSearchParams(init.body as URLSearchParams | string);
+      options = { ...init, headers, body: JSON.stringify(Object.fromEntries(form)) };
+    }
+    const res = await fetch(input, options);
+    if (!provider.tokenErrorsWithStatus200 || res.status !== 200) return res;
+    const text = await res.text();
+    let erred = false;
+    try {
+      erred = typeof (JSON.parse(text) as { error?: unknown }).error === 'string';
+    } catch {
+      // Not JSON: leave it to openid-client to reject.
+    }
+    return new Response(text, { status: erred ? 400 : 200, headers: res.headers });
+  };
 }
 
 /** Lifetime of a computed client secret (Apple's JWT is signed for an hour; renew before it runs out). */
@@ -133,11 +148,13 @@ export async function buildAuthorizationUrl(
   providerClient: ProviderClient,
   secrets: AuthorizationSecrets,
   extraScopes: readonly string[] = [],
+  loginParams: Readonly<Record<string, string>> = {},
 ): Promise<URL> {
   const { provider } = providerClient;
   const config = await providerClient.configuration();
   const params: Record<string, string> = {
     ...provider.authorizationParams,
+    ...loginParams,
     redirect_uri: provider.redirectUri,
     response_type: 'code',
     scope: [...provider.scopes, ...extraScopes.filter((scope) => !provider.scopes.includes(scope))].join(

@@ -15,6 +15,8 @@ export const discord = {
   revocationUrl: 'https://discord.com/api/oauth2/token/revoke',
   scopes: { signin: ['identify', 'email'] },
   pkce: true,
+  // A bot install (`scope=bot`) names the guild and permissions at the login route.
+  loginParams: { guild_id: /^\d{1,20}$/, permissions: /^\d{1,20}$/, disable_guild_select: /^(true|false)$/ },
   profile: (raw) => ({
     providerAccountId: String(raw.id),
     email: str(raw.email),

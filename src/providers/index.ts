@@ -1,6 +1,7 @@
 import { apple } from './apple.js';
 import { discord } from './discord.js';
 import { facebook } from './facebook.js';
+import { fluxer } from './fluxer.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
 import { google } from './google.js';
@@ -20,6 +21,7 @@ export const PRESETS = {
   apple,
   discord,
   facebook,
+  fluxer,
   github,
   gitlab,
   google,

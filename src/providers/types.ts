@@ -72,6 +72,13 @@ export interface ProviderPreset {
    * generic clients misread as a malformed success. Such answers are re-read as the 400 they mean.
    */
   tokenErrorsWithStatus200?: boolean;
+  /** The token endpoint wants a JSON body instead of the form encoding of RFC 6749 §4.1.3. */
+  tokenRequestFormat?: 'form' | 'json';
+  /**
+   * Parameters the login route may pass through to the authorization request, each with the pattern its value
+   * must match (e.g. a bot install's `guild_id`). Anything else in the login query is ignored.
+   */
+  loginParams?: Record<string, RegExp>;
   /** Maps the provider's profile (claims or API answer) to the normalised profile. */
   profile(raw: Record<string, unknown>): MappedProfile;
   /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */

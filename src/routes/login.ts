@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
 import { ensureBindingId } from '../flow/browser-binding.js';
@@ -40,7 +40,12 @@ export function loginRoute(context: RouterContext): RequestHandler {
       appRedirect: app?.redirect,
       appChallenge: app?.challenge,
     });
-    const url = await buildAuthorizationUrl(providerClient, secrets, extraScopes);
+    const url = await buildAuthorizationUrl(
+      providerClient,
+      secrets,
+      extraScopes,
+      passThrough(req.query, providerClient.provider.loginParams),
+    );
     res.redirect(302, url.href);
   };
 }
@@ -72,4 +77,21 @@ function appCallback(
     );
   }
   return { redirect, challenge: codeChallenge };
+}
+
+/** The login query parameters the provider's preset lets through (e.g. a bot install's guild_id), validated. */
+function passThrough(
+  query: Request['query'],
+  allowed: Readonly<Record<string, RegExp>>,
+): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, pattern] of Object.entries(allowed)) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      throw new OAuthRouterError('invalid_request', `${name} is malformed`);
+    }
+    params[name] = value;
+  }
+  return params;
 }

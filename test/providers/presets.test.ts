@@ -98,6 +98,7 @@ describe('authorization requests of the presets', () => {
       false,
     ],
     ['naver', 'https://nid.naver.com/oauth2.0/authorize', null, false],
+    ['fluxer', 'https://web.fluxer.app/oauth2/authorize', 'identify email', true],
   ] as const)('%s (OAuth 2.0) goes to %s with scope %j and PKCE %s', async (name, endpoint, scope, pkce) => {
     const url = await authorizationUrl(name);
     expect(`${url.origin}${url.pathname}`).toBe(endpoint);
