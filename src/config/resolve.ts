@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
-import { type MappedProfile, str } from '../providers/types.js';
 import { parseKeyring } from '../tokens/crypto.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
@@ -445,7 +445,7 @@ function resolveProvider(
     tokenErrorsWithStatus200: preset?.tokenErrorsWithStatus200 ?? false,
     tokenRequestFormat: options.tokenRequestFormat ?? preset?.tokenRequestFormat ?? 'form',
     loginParams: preset?.loginParams ?? {},
-    mapProfile: options.profile ?? preset?.profile ?? ((raw) => oidcProfile(raw)),
+    mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,
     clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,
     endSessionOnLogout: options.endSessionOnLogout ?? false,
@@ -482,19 +482,6 @@ function checkEndpoint(value: string, field: string, problems: string[]): URL | 
     return url;
   }
   return undefined;
-}
-
-/** The generic OpenID Connect mapping of standard claims (OIDC Core §5.1). */
-function oidcProfile(claims: Record<string, unknown>): MappedProfile {
-  const given = [str(claims.given_name), str(claims.family_name)].filter(Boolean).join(' ');
-  return {
-    providerAccountId: String(claims.sub),
-    email: str(claims.email),
-    // Some providers send the string "true"; anything else is unverified.
-    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-    name: str(claims.name) ?? (given || null) ?? str(claims.preferred_username),
-    avatarUrl: str(claims.picture),
-  };
 }
 
 function resolveAppCallbacks(

@@ -1,3 +1,4 @@
+import { BOT_INSTALL_PARAMS } from './claims.js';
 import { type ProviderPreset, str } from './types.js';
 
 /**
@@ -16,7 +17,7 @@ export const discord = {
   scopes: { signin: ['identify', 'email'] },
   pkce: true,
   // A bot install (`scope=bot`) names the guild and permissions at the login route.
-  loginParams: { guild_id: /^\d{1,20}$/, permissions: /^\d{1,20}$/, disable_guild_select: /^(true|false)$/ },
+  loginParams: BOT_INSTALL_PARAMS,
   profile: (raw) => ({
     providerAccountId: String(raw.id),
     email: str(raw.email),

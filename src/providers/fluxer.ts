@@ -1,3 +1,4 @@
+import { BOT_INSTALL_PARAMS } from './claims.js';
 import { type ProviderPreset, str } from './types.js';
 
 /**
@@ -21,7 +22,7 @@ export const fluxer = {
   pkce: true,
   tokenEndpointAuthMethod: 'client_secret_post',
   tokenRequestFormat: 'json',
-  loginParams: { guild_id: /^\d{1,20}$/, permissions: /^\d{1,20}$/, disable_guild_select: /^(true|false)$/ },
+  loginParams: BOT_INSTALL_PARAMS,
   profile: (raw) => ({
     providerAccountId: String(raw.id),
     email: str(raw.email),

@@ -1,4 +1,5 @@
-import { type ProviderPreset, str } from './types.js';
+import { standardClaimsProfile } from './claims.js';
+import type { ProviderPreset } from './types.js';
 
 /**
  * Google (OpenID Connect).
@@ -15,11 +16,5 @@ export const google = {
   scopes: { signin: ['openid', 'email', 'profile'] },
   authorizationParams: { integration: { access_type: 'offline', prompt: 'consent' } },
   pkce: true,
-  profile: (raw) => ({
-    providerAccountId: String(raw.sub),
-    email: str(raw.email),
-    emailVerified: raw.email_verified === true,
-    name: str(raw.name),
-    avatarUrl: str(raw.picture),
-  }),
+  profile: standardClaimsProfile,
 } satisfies ProviderPreset;

@@ -1,4 +1,5 @@
-import { type ProviderPreset, str } from './types.js';
+import { standardClaimsProfile } from './claims.js';
+import type { ProviderPreset } from './types.js';
 
 /**
  * LinkedIn, "Sign In with LinkedIn using OpenID Connect".
@@ -14,11 +15,5 @@ export const linkedin = {
   scopes: { signin: ['openid', 'profile', 'email'] },
   pkce: false,
   tokenEndpointAuthMethod: 'client_secret_post',
-  profile: (raw) => ({
-    providerAccountId: String(raw.sub),
-    email: str(raw.email),
-    emailVerified: raw.email_verified === true,
-    name: str(raw.name),
-    avatarUrl: str(raw.picture),
-  }),
+  profile: standardClaimsProfile,
 } satisfies ProviderPreset;

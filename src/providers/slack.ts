@@ -1,4 +1,5 @@
-import { type ProviderPreset, str } from './types.js';
+import { standardClaimsProfile } from './claims.js';
+import type { ProviderPreset } from './types.js';
 
 /**
  * Slack, "Sign in with Slack" (OpenID Connect).
@@ -12,11 +13,5 @@ export const slack = {
   issuer: () => 'https://slack.com',
   scopes: { signin: ['openid', 'email', 'profile'] },
   pkce: true,
-  profile: (raw) => ({
-    providerAccountId: String(raw.sub),
-    email: str(raw.email),
-    emailVerified: raw.email_verified === true,
-    name: str(raw.name),
-    avatarUrl: str(raw.picture),
-  }),
+  profile: standardClaimsProfile,
 } satisfies ProviderPreset;

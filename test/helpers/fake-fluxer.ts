@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body.js';
 
 export interface FakeFluxer {
   origin: string;
@@ -83,7 +84,7 @@ export async function startFakeFluxer(clientId: string, clientSecret: string): P
       fake.tokenContentTypes.push(type);
       if (!type.startsWith('application/json'))
         return json(res, 415, { error: 'invalid_request', error_description: 'JSON body required' });
-      const body = JSON.parse(await read(req)) as Record<string, string>;
+      const body = JSON.parse(await readBody(req)) as Record<string, string>;
       fake.grants.push(body.grant_type ?? '');
       if (body.client_id !== clientId || body.client_secret !== clientSecret)
         return json(res, 401, { error: 'invalid_client' });
@@ -112,7 +113,7 @@ export async function startFakeFluxer(clientId: string, clientSecret: string): P
       return json(res, 400, { error: 'unsupported_grant_type' });
     }
     if (req.method === 'POST' && url.pathname === '/api/oauth2/token/revoke') {
-      const form = new URLSearchParams(await read(req));
+      const form = new URLSearchParams(await readBody(req));
       const token = form.get('token') ?? '';
       fake.revoked.push(token);
       access.delete(token);
@@ -135,16 +136,4 @@ export async function startFakeFluxer(clientId: string, clientSecret: string): P
     json(res, 404, { code: 'UNKNOWN_ROUTE' });
   });
   return fake;
-}
-
-function read(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }

@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body.js';
 
 export interface FakeGitHubUser {
   id: number;
@@ -73,7 +74,7 @@ export async function startFakeGitHub(clientId: string, clientSecret: string): P
       return;
     }
     if (req.method === 'POST' && url.pathname === '/login/oauth/access_token') {
-      const form = new URLSearchParams(await body(req));
+      const form = new URLSearchParams(await readBody(req));
       const basic = req.headers.authorization?.startsWith('Basic ')
         ? Buffer.from(req.headers.authorization.slice(6), 'base64')
             .toString()
@@ -130,16 +131,4 @@ export async function startFakeGitHub(clientId: string, clientSecret: string): P
     json(res, 404, { message: 'Not Found' });
   });
   return fake;
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
