@@ -33,6 +33,8 @@ export function createSessionMiddleware(
 
 function createSessionStore(config: ResolvedConfig, redis: Redis | Cluster | undefined): Store {
   if (config.session.store) return config.session.store;
-  if (redis) return new RedisStore({ client: redis, prefix: `${config.keyPrefix}sess:` });
+  // No touch: with rolling off the cookie's expiry is fixed at sign-in, and the Redis TTL set then matches it, so
+  // express-session's per-request EXPIRE would be a second round trip on every request for nothing.
+  if (redis) return new RedisStore({ client: redis, prefix: `${config.keyPrefix}sess:`, disableTouch: true });
   return new MemoryStore();
 }

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: requests/s and latency of a protected route with a valid session, for our `requireAuth()`
+ * against bare Express, a hand-written express-session + connect-redis check (the floor), passport's session
+ * and express-openid-connect's `requiresAuth()`. Every contender is its own process; wrk is the load generator
+ * (another process); a private redis-server and the development OpenID provider run on loopback. Rounds
+ * alternate between contenders; medians are reported, with ratios to bare Express and to the floor, and written
+ * to bench/RESULTS.md.
+ *
+ * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ONLY (comma-separated contenders).
+ */
+import '../example-app/dev-provider/url-parse-polyfill.js';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { startDevProvider } from '../example-app/dev-provider/index.js';
+import { Browser } from '../test/helpers/browser.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { writeResults } from './results.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ALL = ['bare', 'floor', 'passport', 'eoc', 'ours'] as const;
+type Kind = (typeof ALL)[number];
+const ONLY = process.env.BENCH_ONLY?.split(',') as Kind[] | undefined;
+const KINDS = ALL.filter((k) => !ONLY || ONLY.includes(k));
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+const redis = await startRedis();
+const ports = Object.fromEntries(
+  await Promise.all(KINDS.map(async (k) => [k, await freePort()] as const)),
+) as Record<Kind, number>;
+const op = await startDevProvider({
+  clients: [
+    {
+      client_id: 'bench-ours',
+      client_secret: 'bench-secret-0123456789',
+      redirect_uris: [`http://127.0.0.1:${ports.ours}/auth/dev/callback`],
+    },
+    {
+      client_id: 'bench-eoc',
+      client_secret: 'bench-secret-0123456789',
+      redirect_uris: [`http://127.0.0.1:${ports.eoc}/callback`],
+    },
+  ],
+});
+const children: ChildProcess[] = [];
+try {
+  for (const kind of KINDS) children.push(await startContender(kind, ports[kind]));
+  const cookies: Partial<Record<Kind, string>> = {};
+  for (const kind of KINDS) cookies[kind] = await sessionCookie(kind, ports[kind]);
+  const samples: Record<string, Sample[]> = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const kind of round % 2 ? KINDS : [...KINDS].reverse()) {
+      const sample = wrk(`http://127.0.0.1:${ports[kind]}/protected`, cookies[kind]);
+      (samples[kind] ??= []).push(sample);
+      console.log(
+        `round ${round} ${kind.padEnd(8)} ${sample.rps.toFixed(0).padStart(7)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`,
+      );
+    }
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, median(s)]));
+  await writeResults(
+    'protected-route',
+    { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS },
+    medians,
+  );
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await op.close();
+  await redis.stop();
+}
+
+function startContender(kind: Kind, port: number): Promise<ChildProcess> {
+  // Pinned to core 0, with wrk and Redis on core 1: less scheduler noise between contenders on a 2-core machine.
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, '--import', 'tsx', 'bench/servers/contender.ts'],
+    {
+      env: { ...process.env, BENCH_KIND: kind, PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('READY')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+/** Obtains a signed-in session cookie the way each library issues one. */
+async function sessionCookie(kind: Kind, port: number): Promise<string | undefined> {
+  const origin = `http://127.0.0.1:${port}`;
+  const browser = new Browser();
+  const host = `127.0.0.1:${port}`;
+  if (kind === 'bare') return undefined;
+  if (kind === 'floor' || kind === 'passport') {
+    await browser.request(`${origin}/bench-login`);
+  } else {
+    const loginPath = kind === 'ours' ? '/auth/dev/login' : '/login';
+    const start = await browser.follow(
+      `${origin}${loginPath}`,
+      (next) => next.origin !== origin && next.pathname.startsWith('/interaction/'),
+    );
+    const interaction = await browser.follow(start.url, (next) => next.origin === origin);
+    await interaction.res.text();
+    const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
+      method: 'POST',
+      body: new URLSearchParams({
+        action: 'login',
+        email: 'bench@example.test',
+        name: 'Bench',
+        email_verified: 'true',
+      }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await browser.follow(back.url, (next) => next.pathname === '/');
+  }
+  const jar = browser.jar.get(host) ?? new Map<string, string>();
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const check = await browser.request(`${origin}/protected`, {
+    headers: { cookie, accept: 'application/json' },
+  });
+  if (check.status !== 200)
+    throw new Error(`${kind}: the session cookie does not pass the guard (${check.status})`);
+  return cookie;
+}
+
+function wrk(url: string, cookie: string | undefined): Sample {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url];
+  if (cookie) args.unshift('-H', `Cookie: ${cookie}`);
+  const out = execFileSync('taskset', ['-c', '1', 'wrk', ...args], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} failed responses during the run`);
+  return { rps, p50: latency(out, '50%'), p99: latency(out, '99%') };
+}
+
+function latency(out: string, label: string): number {
+  const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+}
+
+function median(samples: Sample[]): Sample {
+  const pick = (key: keyof Sample) => {
+    const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] as number;
+  };
+  return { rps: pick('rps'), p50: pick('p50'), p99: pick('p99') };
+}

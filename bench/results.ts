@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+const FILE = 'bench/RESULTS.md';
+const LABELS: Record<string, string> = {
+  bare: 'bare Express 5',
+  floor: 'express-session + connect-redis 8.1 (hand-written check)',
+  passport: 'passport session',
+  eoc: 'express-openid-connect `requiresAuth()`',
+  ours: 'express-oauth-router `requireAuth()`',
+};
+
+/** Prints a table of medians with ratios to bare Express and the floor, and records it in bench/RESULTS.md. */
+export async function writeResults(
+  name: string,
+  settings: Record<string, number>,
+  medians: Record<string, { rps: number; p50: number; p99: number }>,
+): Promise<void> {
+  const bare = medians.bare?.rps;
+  const floor = medians.floor?.rps;
+  const rows = Object.entries(medians).map(
+    ([kind, m]) =>
+      `| ${LABELS[kind] ?? kind} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${bare ? (m.rps / bare).toFixed(2) : '—'} | ${floor ? (m.rps / floor).toFixed(2) : '—'} |`,
+  );
+  const section = [
+    `<!-- ${name} -->`,
+    `### ${name} (${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${Object.entries(
+      settings,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; medians of alternating rounds; server, wrk and Redis share the cores.`,
+    '',
+    '| contender | req/s | p50 | p99 | ratio to bare | ratio to floor |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    `<!-- /${name} -->`,
+  ].join('\n');
+  console.log(`\n${section}\n`);
+  let text = '';
+  try {
+    text = readFileSync(FILE, 'utf8');
+  } catch {
+    text =
+      '# Benchmark results\n\nWritten by `npm run bench`; see bench/README.md for what each run measures.\n';
+  }
+  const pattern = new RegExp(`<!-- ${name} -->[\\s\\S]*?<!-- /${name} -->`);
+  text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(FILE, text);
+}

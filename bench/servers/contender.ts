@@ -1,0 +1,106 @@
+/**
+ * One benchmark contender in its own process: a protected route behind each library's guard.
+ * BENCH_KIND: bare | floor | passport | ours | eoc. Prints "READY" when listening on PORT.
+ */
+import '../../example-app/dev-provider/url-parse-polyfill.js';
+import { RedisStore } from 'connect-redis';
+import express from 'express';
+import session from 'express-session';
+import { Redis } from 'ioredis';
+import passport from 'passport';
+import { oauthRouter, requireAuth } from '../../src/index.js';
+
+const env = process.env;
+const kind = env.BENCH_KIND ?? 'bare';
+const port = Number(env.PORT);
+const baseUrl = `http://127.0.0.1:${port}`;
+const secret = 'bench-session-secret-0123456789-abcdefghij';
+const app = express();
+const ok = (_req: express.Request, res: express.Response) => {
+  res.send('ok');
+};
+
+if (kind === 'bare') {
+  app.get('/protected', ok);
+} else if (kind === 'floor' || kind === 'passport') {
+  // The hand-written floor: express-session + connect-redis with their usual settings, and a session check.
+  const redis = new Redis(env.REDIS_URL as string);
+  app.use(
+    session({
+      secret,
+      store: new RedisStore({ client: redis, prefix: 'bench:' }),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 30 * 86_400_000 },
+    }),
+  );
+  if (kind === 'floor') {
+    app.get('/bench-login', (req, res) => {
+      (req.session as unknown as { user: { id: string } }).user = { id: 'u1' };
+      res.send('in');
+    });
+    app.get('/protected', (req, res) => {
+      if ((req.session as unknown as { user?: unknown }).user) res.send('ok');
+      else res.sendStatus(401);
+    });
+  } else {
+    const users = new Map<string, Express.User>([
+      [
+        'u1',
+        {
+          id: 'u1',
+          name: 'Bench',
+          email: null,
+          emailVerified: false,
+          avatarUrl: null,
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+      ],
+    ]);
+    passport.serializeUser((user, done) => done(null, (user as { id: string }).id));
+    passport.deserializeUser((id: string, done) => done(null, users.get(id) ?? false));
+    app.use(passport.session());
+    app.get('/bench-login', (req, res, next) => {
+      req.login(users.get('u1') as Express.User, (err: unknown) => (err ? next(err) : res.send('in')));
+    });
+    app.get('/protected', (req, res) => {
+      if (req.isAuthenticated()) res.send('ok');
+      else res.sendStatus(401);
+    });
+  }
+} else if (kind === 'ours') {
+  app.use(
+    oauthRouter({
+      baseUrl,
+      redis: env.REDIS_URL,
+      keyPrefix: 'ours:',
+      session: { secret, secure: false },
+      providers: {
+        dev: {
+          issuer: env.ISSUER as string,
+          clientId: 'bench-ours',
+          clientSecret: 'bench-secret-0123456789',
+        },
+      },
+      rateLimit: false,
+      logger: { warn: () => {}, error: (m) => console.error(m) },
+    }),
+  );
+  app.get('/protected', requireAuth(), ok);
+} else if (kind === 'eoc') {
+  const { auth, requiresAuth } = (await import('express-openid-connect')).default;
+  app.use(
+    auth({
+      issuerBaseURL: env.ISSUER,
+      baseURL: baseUrl,
+      clientID: 'bench-eoc',
+      clientSecret: 'bench-secret-0123456789',
+      secret,
+      authRequired: false,
+      authorizationParams: { response_type: 'code', response_mode: 'query', scope: 'openid email profile' },
+    }),
+  );
+  app.get('/protected', requiresAuth(), ok);
+}
+
+app.listen(port, '127.0.0.1', () => process.stdout.write('READY\n'));
