@@ -57,7 +57,7 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const kind of round % 2 ? KINDS : [...KINDS].reverse()) {
       const sample = wrk(`http://127.0.0.1:${ports[kind]}/protected`, cookies[kind]);
-      (samples[kind] ??= []).push(sample);
+      samples[kind] = [...(samples[kind] ?? []), sample];
       console.log(
         `round ${round} ${kind.padEnd(8)} ${sample.rps.toFixed(0).padStart(7)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`,
       );
