@@ -19,7 +19,7 @@ import { writeResults } from './results.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ALL = ['bare', 'floor', 'passport', 'eoc', 'ours'] as const;
+const ALL = ['bare', 'floor', 'passport', 'eoc', 'ours-v0', 'ours'] as const;
 type Kind = (typeof ALL)[number];
 const ONLY = process.env.BENCH_ONLY?.split(',') as Kind[] | undefined;
 const KINDS = ALL.filter((k) => !ONLY || ONLY.includes(k));
@@ -39,7 +39,9 @@ const op = await startDevProvider({
     {
       client_id: 'bench-ours',
       client_secret: 'bench-secret-0123456789',
-      redirect_uris: [`http://127.0.0.1:${ports.ours}/auth/dev/callback`],
+      redirect_uris: (['ours', 'ours-v0'] as const)
+        .filter((k) => ports[k])
+        .map((k) => `http://127.0.0.1:${ports[k]}/auth/dev/callback`),
     },
     {
       client_id: 'bench-eoc',
@@ -102,7 +104,7 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
   if (kind === 'floor' || kind === 'passport') {
     await browser.request(`${origin}/bench-login`);
   } else {
-    const loginPath = kind === 'ours' ? '/auth/dev/login' : '/login';
+    const loginPath = kind === 'ours' || kind === 'ours-v0' ? '/auth/dev/login' : '/login';
     const start = await browser.follow(
       `${origin}${loginPath}`,
       (next) => next.origin !== origin && next.pathname.startsWith('/interaction/'),

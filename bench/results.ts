@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   floor: 'express-session + connect-redis 8.1 (hand-written check)',
   passport: 'passport session',
   eoc: 'express-openid-connect `requiresAuth()`',
+  'ours-v0': 'express-oauth-router, before (store touch per request, no pipelining)',
   ours: 'express-oauth-router `requireAuth()`',
 };
 
@@ -37,6 +38,12 @@ export async function writeResults(
     ...rows,
     `<!-- /${name} -->`,
   ].join('\n');
+  writeSection(name, section);
+}
+
+/** Replaces (or appends) one named section of bench/RESULTS.md and prints it. */
+export function writeSection(name: string, body: string): void {
+  const section = body.startsWith(`<!-- ${name} -->`) ? body : `<!-- ${name} -->\n${body}\n<!-- /${name} -->`;
   console.log(`\n${section}\n`);
   let text = '';
   try {

@@ -68,6 +68,27 @@ if (kind === 'bare') {
       else res.sendStatus(401);
     });
   }
+} else if (kind === 'ours-v0') {
+  // The router as first released: express-session's per-request store touch, and no ioredis auto-pipelining.
+  const redis = new Redis(env.REDIS_URL as string);
+  app.use(
+    oauthRouter({
+      baseUrl,
+      redis,
+      keyPrefix: 'ours:',
+      session: { secret, secure: false, store: new RedisStore({ client: redis, prefix: 'ours:sess:' }) },
+      providers: {
+        dev: {
+          issuer: env.ISSUER as string,
+          clientId: 'bench-ours',
+          clientSecret: 'bench-secret-0123456789',
+        },
+      },
+      rateLimit: false,
+      logger: { warn: () => {}, error: (m) => console.error(m) },
+    }),
+  );
+  app.get('/protected', requireAuth(), ok);
 } else if (kind === 'ours') {
   app.use(
     oauthRouter({
@@ -87,6 +108,50 @@ if (kind === 'bare') {
     }),
   );
   app.get('/protected', requireAuth(), ok);
+} else if (kind === 'passport-oidc') {
+  // passport with openid-client's own strategy, sessions in express-session + connect-redis.
+  const client = await import('openid-client');
+  const { Strategy } = await import('openid-client/passport');
+  const redis = new Redis(env.REDIS_URL as string);
+  app.use(
+    session({
+      secret,
+      store: new RedisStore({ client: redis, prefix: 'bench-po:' }),
+      resave: false,
+      saveUninitialized: false,
+    }),
+  );
+  const config = await client.discovery(
+    new URL(env.ISSUER as string),
+    'bench-passport',
+    'bench-secret-0123456789',
+    undefined,
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
+  passport.use(
+    new Strategy(
+      { name: 'oidc', config, scope: 'openid email profile', callbackURL: `${baseUrl}/callback` },
+      (tokens, verified) =>
+        verified(null, {
+          ...(tokens.claims() as object),
+          id: String(tokens.claims()?.sub),
+        } as unknown as Express.User),
+    ),
+  );
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: Express.User, done) => done(null, user));
+  app.use(passport.session());
+  app.get('/login', passport.authenticate('oidc'));
+  app.get(
+    '/callback',
+    passport.authenticate('oidc', { successRedirect: '/protected', failureRedirect: '/failed' }),
+  );
+  app.get('/protected', (req, res) => {
+    if (req.isAuthenticated()) res.send('ok');
+    else res.sendStatus(401);
+  });
 } else if (kind === 'eoc') {
   const { auth, requiresAuth } = (await import('express-openid-connect')).default;
   app.use(
