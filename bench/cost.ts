@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:cost`: what one signed-in session and one pending login cost in Redis (keys and bytes, by
+ * MEMORY USAGE), and protected-route throughput as stored sessions grow (10k, 100k, 1M other sessions present).
+ * Env: BENCH_SECONDS (5), BENCH_SESSIONS (comma-separated counts; default 10000,100000,1000000).
+ */
+import '../example-app/dev-provider/url-parse-polyfill.js';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { startDevProvider } from '../example-app/dev-provider/index.js';
+import { Browser } from '../test/helpers/browser.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { writeSection } from './results.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const COUNTS = (process.env.BENCH_SESSIONS ?? '10000,100000,1000000').split(',').map(Number);
+
+const redis = await startRedis();
+const client = redis.client();
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const op = await startDevProvider({
+  clients: [
+    {
+      client_id: 'bench-ours',
+      client_secret: 'bench-secret-0123456789',
+      redirect_uris: [`${origin}/auth/dev/callback`],
+    },
+  ],
+});
+let child: ChildProcess | undefined;
+try {
+  child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/servers/contender.ts'], {
+    env: { ...process.env, BENCH_KIND: 'ours', PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) =>
+    child?.stdout?.on('data', (c: Buffer) => c.toString().includes('READY') && resolve()),
+  );
+
+  // One pending login: the key the login route writes.
+  const before = new Set(await client.keys('*'));
+  const pendingBrowser = new Browser();
+  await pendingBrowser.request(`${origin}/auth/dev/login`);
+  const pendingKeys = (await client.keys('*')).filter((k) => !before.has(k));
+  const pendingBytes = await bytes(pendingKeys);
+
+  // One signed-in user: the session plus the user records (the latter once per user, not per session).
+  const browser = new Browser();
+  const start = await browser.follow(`${origin}/auth/dev/login`, (next) =>
+    next.pathname.startsWith('/interaction/'),
+  );
+  const interaction = await browser.follow(start.url, (next) => next.origin === origin);
+  await interaction.res.text();
+  const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
+    method: 'POST',
+    body: new URLSearchParams({
+      action: 'login',
+      email: 'cost@example.test',
+      name: 'Cost',
+      email_verified: 'true',
+    }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  await (await browser.request(back.url)).arrayBuffer();
+  const sessionKeys = await client.keys('ours:sess:*');
+  const userKeys = (await client.keys('ours:*')).filter(
+    (k) => !k.startsWith('ours:sess:') && !k.startsWith('ours:flow:'),
+  );
+  const sessionBytes = await bytes(sessionKeys);
+  const userBytes = await bytes(userKeys);
+  const cookie = `oauth.sid=${browser.cookie(`127.0.0.1:${port}`, 'oauth.sid')}`;
+  const sample = (await client.get(sessionKeys[0] as string)) as string;
+
+  const rows: string[] = [];
+  let stored = 0;
+  rows.push(`| ${stored} | ${wrk(cookie).toFixed(0)} |`);
+  for (const count of COUNTS) {
+    // Other users' sessions, written as connect-redis writes them (same size and TTL as the real one).
+    for (let i = stored; i < count; i += 10_000) {
+      const pipeline = client.pipeline();
+      for (let j = i; j < Math.min(count, i + 10_000); j++)
+        pipeline.set(`ours:sess:filler-${j}`, sample, 'EX', 86_400);
+      await pipeline.exec();
+    }
+    stored = count;
+    const info = await client.info('memory');
+    console.log(`${count} stored sessions, Redis used_memory ${/used_memory_human:(\S+)/.exec(info)?.[1]}`);
+    rows.push(`| ${count} | ${wrk(cookie).toFixed(0)} |`);
+  }
+  const usedMemory = /used_memory_human:(\S+)/.exec(await client.info('memory'))?.[1];
+  writeSection(
+    'cost',
+    [
+      `### cost growth (${new Date().toISOString().slice(0, 10)})`,
+      '',
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Bytes by Redis MEMORY USAGE.`,
+      '',
+      '| what | Redis keys | bytes |',
+      '|---|---|---|',
+      `| one pending login (flow state, 5-minute TTL) | ${pendingKeys.length} | ${pendingBytes} |`,
+      `| one signed-in session | ${sessionKeys.length} | ${sessionBytes} |`,
+      `| one user (record, account and email indexes; once per user, not per session) | ${userKeys.length} | ${userBytes} |`,
+      '',
+      `Protected-route throughput (our requireAuth, 50 connections, ${SECONDS} s, one run each) as other sessions accumulate; Redis held ${usedMemory} at the end:`,
+      '',
+      '| stored sessions | req/s |',
+      '|---|---|',
+      ...rows,
+    ].join('\n'),
+  );
+} finally {
+  child?.kill('SIGTERM');
+  await op.close();
+  await redis.stop();
+}
+
+async function bytes(keys: string[]): Promise<number> {
+  let total = 0;
+  for (const key of keys) total += Number(await client.call('MEMORY', 'USAGE', key));
+  return total;
+}
+
+function wrk(cookie: string): number {
+  const out = execFileSync(
+    'taskset',
+    ['-c', '1', 'wrk', '-t1', '-c50', `-d${SECONDS}s`, '-H', `Cookie: ${cookie}`, `${origin}/protected`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (/Non-2xx/.test(out)) throw new Error('the session stopped passing the guard');
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+}
