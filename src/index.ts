@@ -6,9 +6,11 @@ import './types/augment.js';
 
 export type {
   AccountOptions,
+  AppCallbackOptions,
   Logger,
   OAuthRouterOptions,
   ProviderOptions,
+  RateLimitOptions,
   RefreshOptions,
   SessionOptions,
   TokenEncryptionOptions,
@@ -27,6 +29,7 @@ export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
 export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
 export { type OAuthRouter, oauthRouter, type ProviderLink } from './router.js';
+export type { BearerSessionTokens } from './sessions/bearer.js';
 export { MemoryKvStore } from './stores/memory.js';
 export type { SqlClient } from './stores/postgres.js';
 export { RedisKvStore } from './stores/redis.js';
