@@ -79,13 +79,14 @@ try {
     ].join('\n'),
   );
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) child.kill('SIGINT');
   await op.close();
   await redis.stop();
 }
 
 function start(kind: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers/contender.ts'], {
+  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/servers/contender.ts'], {
     env: { ...process.env, BENCH_KIND: kind, PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

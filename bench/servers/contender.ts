@@ -101,6 +101,7 @@ if (kind === 'bare') {
           issuer: env.ISSUER as string,
           clientId: 'bench-ours',
           clientSecret: 'bench-secret-0123456789',
+          fetchUserInfo: env.BENCH_USERINFO !== '0',
         },
       },
       rateLimit: false,
@@ -169,3 +170,5 @@ if (kind === 'bare') {
 }
 
 app.listen(port, '127.0.0.1', () => process.stdout.write('READY\n'));
+// Exit normally on SIGINT so that --cpu-prof (BENCH_PROFILE) writes its profile.
+process.on('SIGINT', () => process.exit(0));
