@@ -72,16 +72,17 @@ try {
     medians,
   );
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) child.kill('SIGINT');
   await op.close();
   await redis.stop();
 }
 
 function startContender(kind: Kind, port: number): Promise<ChildProcess> {
   // Pinned to core 0, with wrk and Redis on core 1: less scheduler noise between contenders on a 2-core machine.
+  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
   const child = spawn(
     'taskset',
-    ['-c', '0', process.execPath, '--import', 'tsx', 'bench/servers/contender.ts'],
+    ['-c', '0', process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'],
     {
       env: { ...process.env, BENCH_KIND: kind, PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
       stdio: ['ignore', 'pipe', 'inherit'],
