@@ -4,13 +4,14 @@
  * Env: BENCH_SECONDS (5), BENCH_SESSIONS (comma-separated counts; default 10000,100000,1000000).
  */
 import '../example-app/dev-provider/url-parse-polyfill.js';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { startDevProvider } from '../example-app/dev-provider/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { writeSection } from './results.js';
+import { signInThroughProvider, startContender } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const COUNTS = (process.env.BENCH_SESSIONS ?? '10000,100000,1000000').split(',').map(Number);
@@ -30,13 +31,7 @@ const op = await startDevProvider({
 });
 let child: ChildProcess | undefined;
 try {
-  child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/servers/contender.ts'], {
-    env: { ...process.env, BENCH_KIND: 'ours', PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve) =>
-    child?.stdout?.on('data', (c: Buffer) => c.toString().includes('READY') && resolve()),
-  );
+  child = await startContender('ours', port, { REDIS_URL: redis.url, ISSUER: op.issuer }, 0);
 
   // One pending login: the key the login route writes.
   const before = new Set(await client.keys('*'));
@@ -47,22 +42,7 @@ try {
 
   // One signed-in user: the session plus the user records (the latter once per user, not per session).
   const browser = new Browser();
-  const start = await browser.follow(`${origin}/auth/dev/login`, (next) =>
-    next.pathname.startsWith('/interaction/'),
-  );
-  const interaction = await browser.follow(start.url, (next) => next.origin === origin);
-  await interaction.res.text();
-  const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
-    method: 'POST',
-    body: new URLSearchParams({
-      action: 'login',
-      email: 'cost@example.test',
-      name: 'Cost',
-      email_verified: 'true',
-    }),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  await (await browser.request(back.url)).arrayBuffer();
+  await signInThroughProvider(browser, origin, '/auth/dev/login');
   const sessionKeys = await client.keys('ours:sess:*');
   const userKeys = (await client.keys('ours:*')).filter(
     (k) => !k.startsWith('ours:sess:') && !k.startsWith('ours:flow:'),

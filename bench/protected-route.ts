@@ -9,12 +9,13 @@
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ONLY (comma-separated contenders).
  */
 import '../example-app/dev-provider/url-parse-polyfill.js';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { startDevProvider } from '../example-app/dev-provider/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { writeResults } from './results.js';
+import { signInThroughProvider, startContender } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -52,7 +53,9 @@ const op = await startDevProvider({
 });
 const children: ChildProcess[] = [];
 try {
-  for (const kind of KINDS) children.push(await startContender(kind, ports[kind]));
+  for (const kind of KINDS) {
+    children.push(await startContender(kind, ports[kind], { REDIS_URL: redis.url, ISSUER: op.issuer }, 0));
+  }
   const cookies: Partial<Record<Kind, string>> = {};
   for (const kind of KINDS) cookies[kind] = await sessionCookie(kind, ports[kind]);
   const samples: Record<string, Sample[]> = {};
@@ -77,25 +80,6 @@ try {
   await redis.stop();
 }
 
-function startContender(kind: Kind, port: number): Promise<ChildProcess> {
-  // Pinned to core 0, with wrk and Redis on core 1: less scheduler noise between contenders on a 2-core machine.
-  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-  const child = spawn(
-    'taskset',
-    ['-c', '0', process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'],
-    {
-      env: { ...process.env, BENCH_KIND: kind, PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('READY')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
-
 /** Obtains a signed-in session cookie the way each library issues one. */
 async function sessionCookie(kind: Kind, port: number): Promise<string | undefined> {
   const origin = `http://127.0.0.1:${port}`;
@@ -105,24 +89,11 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
   if (kind === 'floor' || kind === 'passport') {
     await browser.request(`${origin}/bench-login`);
   } else {
-    const loginPath = kind === 'ours' || kind === 'ours-v0' ? '/auth/dev/login' : '/login';
-    const start = await browser.follow(
-      `${origin}${loginPath}`,
-      (next) => next.origin !== origin && next.pathname.startsWith('/interaction/'),
+    await signInThroughProvider(
+      browser,
+      origin,
+      kind === 'ours' || kind === 'ours-v0' ? '/auth/dev/login' : '/login',
     );
-    const interaction = await browser.follow(start.url, (next) => next.origin === origin);
-    await interaction.res.text();
-    const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
-      method: 'POST',
-      body: new URLSearchParams({
-        action: 'login',
-        email: 'bench@example.test',
-        name: 'Bench',
-        email_verified: 'true',
-      }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    await browser.follow(back.url, (next) => next.pathname === '/');
   }
   const jar = browser.jar.get(host) ?? new Map<string, string>();
   const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -6,13 +6,14 @@
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5).
  */
 import '../example-app/dev-provider/url-parse-polyfill.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { startDevProvider } from '../example-app/dev-provider/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { writeSection } from './results.js';
+import { signInThroughProvider, startContender } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -45,7 +46,9 @@ const op = await startDevProvider({
 });
 const children: ChildProcess[] = [];
 try {
-  for (const { kind } of KINDS) children.push(await start(kind, ports[kind]));
+  for (const { kind } of KINDS) {
+    children.push(await startContender(kind, ports[kind], { REDIS_URL: redis.url, ISSUER: op.issuer }));
+  }
   const results: Record<string, Record<number, number[]>> = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const { kind, login } of round % 2 ? KINDS : [...KINDS].reverse()) {
@@ -84,20 +87,6 @@ try {
   await redis.stop();
 }
 
-function start(kind: string, port: number): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/servers/contender.ts'], {
-    env: { ...process.env, BENCH_KIND: kind, PORT: String(port), REDIS_URL: redis.url, ISSUER: op.issuer },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('READY')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
-
 /** Completed sign-ins per second with `concurrency` browsers signing in over and over for SECONDS. */
 async function measure(origin: string, login: string, concurrency: number): Promise<number> {
   const until = performance.now() + SECONDS * 1000;
@@ -115,23 +104,7 @@ async function measure(origin: string, login: string, concurrency: number): Prom
 
 async function signIn(origin: string, login: string): Promise<void> {
   const browser = new Browser();
-  const start = await browser.follow(`${origin}${login}`, (next) =>
-    next.pathname.startsWith('/interaction/'),
-  );
-  const interaction = await browser.follow(start.url, (next) => next.origin === origin);
-  await interaction.res.text();
-  const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
-    method: 'POST',
-    body: new URLSearchParams({
-      action: 'login',
-      email: 'bench@example.test',
-      name: 'Bench',
-      email_verified: 'true',
-    }),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  const callback = await browser.request(back.url);
-  await callback.arrayBuffer();
+  await signInThroughProvider(browser, origin, login);
   const check = await browser.request(`${origin}/protected`, { headers: { accept: 'application/json' } });
   await check.arrayBuffer();
   if (check.status !== 200)

@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Browser } from '../test/helpers/browser.js';
+
+/**
+ * Starts one contender (bench/servers/contender.ts) in its own process and resolves once it listens.
+ * `pin` runs it on one core with taskset; `BENCH_PROFILE=<kind>` adds a V8 CPU profile in bench/profiles/.
+ */
+export function startContender(
+  kind: string,
+  port: number,
+  env: Record<string, string>,
+  pin?: number,
+): Promise<ChildProcess> {
+  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const node = [process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'];
+  const [command, ...args] = pin === undefined ? node : ['taskset', '-c', String(pin), ...node];
+  const child = spawn(command as string, args, {
+    env: { ...process.env, ...env, BENCH_KIND: kind, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('READY')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+/**
+ * Walks `browser` through a complete sign-in at the development provider, starting at the app's login route, and
+ * stops once the app's callback has answered.
+ */
+export async function signInThroughProvider(
+  browser: Browser,
+  origin: string,
+  loginPath: string,
+): Promise<void> {
+  const start = await browser.follow(
+    `${origin}${loginPath}`,
+    (next) => next.origin !== origin && next.pathname.startsWith('/interaction/'),
+  );
+  const interaction = await browser.follow(start.url, (next) => next.origin === origin);
+  await interaction.res.text();
+  const back = await browser.follow(interaction.url, (next) => next.origin === origin, {
+    method: 'POST',
+    body: new URLSearchParams({
+      action: 'login',
+      email: 'bench@example.test',
+      name: 'Bench',
+      email_verified: 'true',
+    }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  await (await browser.request(back.url)).arrayBuffer();
+}
