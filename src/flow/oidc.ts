@@ -241,7 +241,11 @@ export async function exchangeCode(
       const idClaims = tokens.claims();
       if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
       claims = { ...idClaims };
-      if (provider.fetchUserInfo && config.serverMetadata().userinfo_endpoint) {
+      if (
+        provider.fetchUserInfo &&
+        config.serverMetadata().userinfo_endpoint &&
+        missesScopedClaims(claims, provider.scopes)
+      ) {
         claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
       }
     } else {
@@ -325,6 +329,17 @@ export async function endSessionUrl(
     post_logout_redirect_uri: postLogoutRedirectUri,
     client_id: providerClient.provider.clientId,
   });
+}
+
+/**
+ * Whether the id_token lacks a claim the requested `email` / `profile` scopes stand for, so UserInfo is worth a
+ * round trip. Providers that put them in the id_token already (Google does) save one request per sign-in.
+ * @see OpenID Connect Core §5.4
+ */
+function missesScopedClaims(claims: Record<string, unknown>, scopes: readonly string[]): boolean {
+  if (scopes.includes('email') && (claims.email === undefined || claims.email_verified === undefined))
+    return true;
+  return scopes.includes('profile') && claims.name === undefined;
 }
 
 /** An authenticated GET at the provider's API, answered as JSON; failures become `provider_error`. */
