@@ -5,46 +5,24 @@
  */
 import '../example-app/dev-provider/url-parse-polyfill.js';
 import { cpus } from 'node:os';
-import { startDevProvider } from '../example-app/dev-provider/index.js';
 import { RedisTokenRepository } from '../src/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { startRedis } from '../test/helpers/redis-server.js';
-import { authorize, CLIENT_SECRET, sendCallback, TEST_SECRET } from '../test/helpers/stack.js';
-import { expireConnection, newKey } from '../test/helpers/vault.js';
-import { startRoundRobinProxy, startWorker } from '../test/helpers/workers.js';
+import { authorize, sendCallback } from '../test/helpers/stack.js';
+import { expireConnection } from '../test/helpers/vault.js';
+import { startFleet } from '../test/helpers/workers.js';
 import { writeSection } from './results.js';
 
 const redis = await startRedis();
-const proxy = await startRoundRobinProxy();
-const op = await startDevProvider({
-  clients: [
-    {
-      client_id: 'acme-app',
-      client_secret: CLIENT_SECRET,
-      redirect_uris: [`${proxy.url}/auth/acme/callback`],
-      grant_types: ['authorization_code', 'refresh_token'],
-    },
-  ],
-  configuration: { rotateRefreshToken: true },
-});
-const config = {
-  redisUrl: redis.url,
-  issuer: op.issuer,
-  baseUrl: proxy.url,
-  key: newKey(),
-  secret: TEST_SECRET,
-  clientSecret: CLIENT_SECRET,
-};
-const workers = await Promise.all([startWorker(config), startWorker(config), startWorker(config)]);
-proxy.setTargets(workers.map((w) => w.port));
+const fleet = await startFleet(redis.url, 3);
+const { op, workers } = fleet;
 const rows: string[] = [];
 try {
   const browser = new Browser();
-  const site = { url: (path: string) => `${proxy.url}${path}`, mountPath: '/auth', origin: proxy.url };
-  const { user } = (await (await sendCallback(browser, await authorize(site, browser))).json()) as {
+  const { user } = (await (await sendCallback(browser, await authorize(fleet.site, browser))).json()) as {
     user: { id: string };
   };
-  const cookie = `oauth.sid=${browser.cookie(new URL(proxy.url).host, 'oauth.sid')}`;
+  const cookie = `oauth.sid=${browser.cookie(new URL(fleet.proxy.url).host, 'oauth.sid')}`;
   const repo = new RedisTokenRepository(redis.client(), 'oar:');
   for (const processes of [1, 3]) {
     for (const calls of [100, 1000]) {
@@ -86,8 +64,6 @@ try {
     ].join('\n'),
   );
 } finally {
-  await Promise.all(workers.map((w) => w.stop()));
-  await proxy.close();
-  await op.close();
+  await fleet.close();
   await redis.stop();
 }

@@ -34,7 +34,7 @@ export function checkAppRedirect(value: unknown, allowlist: readonly string[]): 
 }
 
 /** Whether an allowlist entry is a bare http(s) origin rather than an exact URL. */
-export function isOrigin(entry: string): boolean {
+function isOrigin(entry: string): boolean {
   try {
     const url = new URL(entry);
     return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;

@@ -98,11 +98,6 @@ export function open(keyring: Keyring, sealed: string, aad: string): string {
   }
 }
 
-/** The key id a sealed value was sealed with, for re-sealing after rotation. */
-export function sealedKeyId(sealed: string): string | undefined {
-  return sealed.split('.')[1];
-}
-
 function unreadable(detail: string, cause?: unknown): OAuthRouterError {
   return new OAuthRouterError('token_unreadable', `Stored token cannot be decrypted: ${detail}`, { cause });
 }

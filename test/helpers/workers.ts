@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type DevProvider, startDevProvider } from '../../example-app/dev-provider/index.js';
+import { CLIENT_SECRET, TEST_SECRET } from './stack.js';
+import { newKey } from './vault.js';
 
 /** What an app-worker process is configured with (see app-worker.ts). */
 export interface WorkerConfig {
@@ -91,5 +94,52 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Several app instances (processes) behind a round-robin proxy, sharing one Redis and one development OP. */
+export interface Fleet {
+  proxy: RoundRobinProxy;
+  op: DevProvider;
+  workers: Worker[];
+  /** The proxy as the sign-in helpers (`authorize`, `signIn`) address an app. */
+  site: { url(path: string): string; mountPath: string; origin: string };
+  close(): Promise<void>;
+}
+
+/** Starts `count` workers in integration mode behind a round-robin proxy, with an OP that rotates refresh tokens. */
+export async function startFleet(redisUrl: string, count = 3): Promise<Fleet> {
+  const proxy = await startRoundRobinProxy();
+  const op = await startDevProvider({
+    clients: [
+      {
+        client_id: 'acme-app',
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [`${proxy.url}/auth/acme/callback`],
+        grant_types: ['authorization_code', 'refresh_token'],
+      },
+    ],
+    configuration: { rotateRefreshToken: true },
+  });
+  const config = {
+    redisUrl,
+    issuer: op.issuer,
+    baseUrl: proxy.url,
+    key: newKey(),
+    secret: TEST_SECRET,
+    clientSecret: CLIENT_SECRET,
+  };
+  const workers = await Promise.all(Array.from({ length: count }, () => startWorker(config)));
+  proxy.setTargets(workers.map((w) => w.port));
+  return {
+    proxy,
+    op,
+    workers,
+    site: { url: (path) => `${proxy.url}${path}`, mountPath: '/auth', origin: proxy.url },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await proxy.close();
+      await op.close();
+    },
   };
 }

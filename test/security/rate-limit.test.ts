@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { startRedis } from '../helpers/redis-server.js';
+import { startStack } from '../helpers/stack.js';
 
 const redis = useRedis();
 const limited = () => ({
@@ -31,6 +33,32 @@ describe('rate limits on the auth routes', () => {
         })
       ).status,
     ).toBe(302);
+  });
+
+  it('fails closed with 503 store_unavailable when its Redis is down, and recovers', async () => {
+    const own = await startRedis();
+    const local = await startStack({
+      redisUrl: own.url,
+      router: { rateLimit: { windowSeconds: 10, max: 5 } },
+    });
+    try {
+      const ip = { 'x-forwarded-for': '192.0.2.50' };
+      expect((await new Browser().request(local.url('/auth/acme/login'), { headers: ip })).status).toBe(302);
+      await own.kill();
+      const down = await new Browser().request(local.url('/auth/acme/login'), { headers: ip });
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ error: 'store_unavailable' });
+      await own.restart();
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 302; i++) {
+        status = (await new Browser().request(local.url('/auth/acme/login'), { headers: ip })).status;
+        if (status !== 302) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(302);
+    } finally {
+      await local.close();
+      await own.stop();
+    }
   });
 
   it('holds across instances sharing Redis', async () => {
