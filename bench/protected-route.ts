@@ -29,6 +29,16 @@ interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** Contender CPU time per request served, in microseconds. */
+  cpuPerRequest: number;
+  /** Share of its core the contender used during the round (near 1: it was the bottleneck). */
+  busy: number;
+}
+
+interface Usage {
+  served: number;
+  cpuMicros: number;
+  at: number;
 }
 
 const redis = await startRedis();
@@ -61,10 +71,18 @@ try {
   const samples: Record<string, Sample[]> = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const kind of round % 2 ? KINDS : [...KINDS].reverse()) {
-      const sample = wrk(`http://127.0.0.1:${ports[kind]}/protected`, cookies[kind]);
+      const origin = `http://127.0.0.1:${ports[kind]}`;
+      const before = await usage(origin);
+      const load = wrk(`${origin}/protected`, cookies[kind]);
+      const after = await usage(origin);
+      const sample: Sample = {
+        ...load,
+        cpuPerRequest: (after.cpuMicros - before.cpuMicros) / (after.served - before.served - 1),
+        busy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
+      };
       samples[kind] = [...(samples[kind] ?? []), sample];
       console.log(
-        `round ${round} ${kind.padEnd(8)} ${sample.rps.toFixed(0).padStart(7)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`,
+        `round ${round} ${kind.padEnd(8)} ${sample.rps.toFixed(0).padStart(7)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms  ${sample.cpuPerRequest.toFixed(0)} µs CPU/req  core ${(100 * sample.busy).toFixed(0)}% busy`,
       );
     }
   }
@@ -105,7 +123,11 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
   return cookie;
 }
 
-function wrk(url: string, cookie: string | undefined): Sample {
+async function usage(origin: string): Promise<Usage> {
+  return (await fetch(`${origin}/__bench/usage`)).json() as Promise<Usage>;
+}
+
+function wrk(url: string, cookie: string | undefined): Pick<Sample, 'rps' | 'p50' | 'p99'> {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url];
   if (cookie) args.unshift('-H', `Cookie: ${cookie}`);
   const out = execFileSync('taskset', ['-c', '1', 'wrk', ...args], { encoding: 'utf8' });
@@ -127,5 +149,11 @@ function median(samples: Sample[]): Sample {
     const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)] as number;
   };
-  return { rps: pick('rps'), p50: pick('p50'), p99: pick('p99') };
+  return {
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p99: pick('p99'),
+    cpuPerRequest: pick('cpuPerRequest'),
+    busy: pick('busy'),
+  };
 }

@@ -11,7 +11,9 @@ export function startContender(
   env: Record<string, string>,
   pin?: number,
 ): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE === kind ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const profile = process.env.BENCH_PROFILE?.split(',').includes(kind)
+    ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles']
+    : [];
   const node = [process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'];
   const [command, ...args] = pin === undefined ? node : ['taskset', '-c', String(pin), ...node];
   const child = spawn(command as string, args, {

@@ -16,7 +16,8 @@ import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { providerFor } from './routes/provider-param.js';
 import { sessionRoutes } from './routes/session.js';
-import { createSessionMiddleware } from './session/session.js';
+import { createSessionMiddleware, readSession } from './session/session.js';
+import { createSessionStore } from './session/session-store.js';
 import { BearerSessions } from './sessions/bearer.js';
 import { MemoryKvStore } from './stores/memory.js';
 import { RedisKvStore } from './stores/redis.js';
@@ -143,15 +144,20 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     loginUrl,
     warnedInsecureRequest: false,
   };
-  const session = createSessionMiddleware(config, redis);
+  const session = createSessionMiddleware(config, {
+    store: createSessionStore(config, redis),
+    onWriteError: (req, res, err) => sendError(req, res, err, context),
+  });
 
   let inFlight = 0;
+  // One function for every response: a per-request once() wrapper is an allocation and a removal each time.
+  const finished = () => {
+    inFlight -= 1;
+  };
   const router = express.Router();
   router.use((req, res, next) => {
     inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-    });
+    res.on('close', finished);
     setContext(req, context);
     req.oauth = new OAuthRequest(req, context);
     // A store outage must not leave the request looking signed out (or in): answer 503 and stop.
@@ -160,7 +166,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
         sendError(req, res, err, context);
         return;
       }
-      const user = req.session?.oauth?.user;
+      const user = readSession(req)?.oauth?.user;
       if (user) {
         req.user = user;
         next();

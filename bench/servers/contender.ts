@@ -16,6 +16,17 @@ const port = Number(env.PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
 const secret = 'bench-session-secret-0123456789-abcdefghij';
 const app = express();
+// Requests served and CPU used, read by the harness before and after each round (CPU time per request, and how
+// busy the contender's core was). Counting costs every contender the same two operations.
+let served = 0;
+app.use((_req, _res, next) => {
+  served += 1;
+  next();
+});
+app.get('/__bench/usage', (_req, res) => {
+  const cpu = process.cpuUsage();
+  res.json({ served, cpuMicros: cpu.user + cpu.system, at: performance.now() });
+});
 const ok = (_req: express.Request, res: express.Response) => {
   res.send('ok');
 };

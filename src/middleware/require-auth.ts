@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { OAuthRouterError } from '../errors.js';
+import { readSession } from '../session/session.js';
 import { getContext } from './context.js';
 
 /** Options of {@link requireAuth}. */
@@ -33,7 +34,7 @@ export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
         next();
         return;
       }
-      const oauth = req.session?.oauth;
+      const oauth = readSession(req)?.oauth;
       const provider = options.provider ?? oauth?.provider ?? '';
       const granted = new Set(oauth?.scopes?.[provider] ?? []);
       const missing = required.filter((scope) => !granted.has(scope));

@@ -5,6 +5,7 @@ import { consumeFlowState } from '../flow/flow-state.js';
 import { exchangeCode, toProfile } from '../flow/oidc.js';
 import { resolveUser } from '../flow/resolve-user.js';
 import type { RouterContext } from '../middleware/context.js';
+import { readSession } from '../session/session.js';
 import type { OAuthSessionData } from '../types/augment.js';
 import type { OAuthUser } from '../users/types.js';
 import { providerFor } from './provider-param.js';
@@ -51,7 +52,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     }
     const { user, granted } = await complete();
     warnIfCookieWillBeDropped(req, context);
-    const previous = req.session?.oauth;
+    const previous = readSession(req)?.oauth;
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
     const target = flow.returnTo ?? config.successRedirect;
