@@ -1,0 +1,208 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from '@jest/globals';
+import { RedisStore } from 'connect-redis';
+import { sign } from 'cookie-signature';
+import express from 'express';
+import session from 'express-session';
+import { Browser } from '../helpers/browser.js';
+import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { signIn, TEST_SECRET } from '../helpers/stack.js';
+
+const COOKIE = 'oauth.sid';
+const PREFIX = 'oar:sess:';
+
+const redis = useRedis();
+const stack = useStack(() => ({
+  redisUrl: redis().url,
+  routes: (app) => {
+    app.get('/peek', (req, res) => {
+      res.json({ visits: req.session.visits ?? 0 });
+    });
+    // Starts streaming before it writes to the session: a failed write can only cut the connection.
+    app.get('/stream-visit', (req, res) => {
+      res.write('partial ');
+      req.session.visits = 1;
+      res.end('done');
+    });
+  },
+}));
+
+function host(): string {
+  return new URL(stack().origin).host;
+}
+
+function sessionId(browser: Browser): string {
+  const raw = decodeURIComponent(browser.cookie(host(), COOKIE) ?? '');
+  return raw.slice(2, raw.lastIndexOf('.'));
+}
+
+async function json(browser: Browser, path: string): Promise<{ status: number; body: unknown }> {
+  const res = await browser.request(stack().url(path), { headers: { accept: 'application/json' } });
+  return { status: res.status, body: await res.json() };
+}
+
+async function commandCalls(command: string): Promise<number> {
+  const info = await redis().client().info('commandstats');
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+}
+
+describe('session layer', () => {
+  it('creates no session, cookie or store key for a visit that only reads the session', async () => {
+    const browser = new Browser();
+    const keysBefore = await redis().client().keys(`${PREFIX}*`);
+    const res = await browser.request(stack().url('/peek'));
+    expect(await res.json()).toEqual({ visits: 0 });
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await redis().client().keys(`${PREFIX}*`)).toEqual(keysBefore);
+  });
+
+  it('stores a new session once it is written, with the cookie and a store TTL of the session lifetime', async () => {
+    const browser = new Browser();
+    expect((await json(browser, '/visit')).body).toEqual({ visits: 1 });
+    const id = sessionId(browser);
+    expect(id).toMatch(/^[\w-]{32}$/);
+    const ttl = await redis().client().ttl(`${PREFIX}${id}`);
+    expect(ttl).toBeGreaterThan(30 * 86_400 - 60);
+    expect(ttl).toBeLessThanOrEqual(30 * 86_400);
+    expect((await json(browser, '/visit')).body).toEqual({ visits: 2 });
+    expect(sessionId(browser)).toBe(id);
+  });
+
+  it('reads a signed-in session with one store read and writes nothing back', async () => {
+    const browser = new Browser();
+    expect((await signIn(stack(), browser)).status).toBe(200);
+    const before = {
+      get: await commandCalls('get'),
+      set: await commandCalls('set'),
+      expire: await commandCalls('expire'),
+    };
+    for (let i = 0; i < 5; i++) expect((await json(browser, '/me')).status).toBe(200);
+    expect(await commandCalls('get')).toBe(before.get + 5);
+    expect(await commandCalls('set')).toBe(before.set);
+    expect(await commandCalls('expire')).toBe(before.expire);
+  });
+
+  it('keeps the absolute expiry set when the session began, however often it is modified', async () => {
+    const browser = new Browser();
+    await json(browser, '/visit');
+    const key = `${PREFIX}${sessionId(browser)}`;
+    const first = JSON.parse((await redis().client().get(key)) ?? '{}');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await json(browser, '/visit');
+    const second = JSON.parse((await redis().client().get(key)) ?? '{}');
+    expect(second.visits).toBe(2);
+    expect(second.cookie.expires).toBe(first.cookie.expires);
+    // The store's TTL still ends at that expiry (connect-redis rounds it up to a whole second).
+    expect(await redis().client().pttl(key)).toBeLessThanOrEqual(
+      Date.parse(first.cookie.expires) - Date.now() + 1000,
+    );
+  });
+
+  it('refuses a session cookie whose signature was forged or whose id was swapped', async () => {
+    const victim = new Browser();
+    expect((await signIn(stack(), victim)).status).toBe(200);
+    const id = sessionId(victim);
+    const attacker = new Browser();
+    attacker.setCookie(
+      host(),
+      COOKIE,
+      encodeURIComponent(`s:${sign(id, 'attacker-guessed-secret-0123456789abcdef')}`),
+    );
+    expect((await json(attacker, '/me')).status).toBe(401);
+    const own = new Browser();
+    await json(own, '/visit');
+    const ownSignature = decodeURIComponent(own.cookie(host(), COOKIE) ?? '')
+      .split('.')
+      .pop();
+    attacker.setCookie(host(), COOKIE, encodeURIComponent(`s:${id}.${ownSignature}`));
+    expect((await json(attacker, '/me')).status).toBe(401);
+    attacker.setCookie(host(), COOKIE, id);
+    expect((await json(attacker, '/me')).status).toBe(401);
+    // The victim's own cookie still works: nothing stored was touched by the attempts.
+    expect((await json(victim, '/me')).status).toBe(200);
+  });
+
+  it('reads sessions that express-session wrote before an upgrade (same cookie, same stored shape)', async () => {
+    const legacy = express();
+    legacy.use(
+      session({
+        name: COOKIE,
+        secret: TEST_SECRET,
+        store: new RedisStore({ client: redis().client(), prefix: PREFIX }),
+        resave: false,
+        saveUninitialized: false,
+      }),
+    );
+    legacy.get('/sign-in', (req, res) => {
+      req.session.visits = 7;
+      req.session.oauth = {
+        user: {
+          id: 'legacy-user',
+          name: 'Legacy',
+          email: null,
+          emailVerified: false,
+          avatarUrl: null,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+        provider: 'acme',
+        signedInAt: Date.now(),
+        scopes: {},
+      };
+      res.send('ok');
+    });
+    const server = createServer(legacy);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/sign-in`);
+      const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+      const browser = new Browser();
+      browser.setCookie(host(), COOKIE, cookie.slice(COOKIE.length + 1));
+      expect(await json(browser, '/me')).toMatchObject({
+        status: 200,
+        body: { user: { id: 'legacy-user' } },
+      });
+      expect((await json(browser, '/peek')).body).toEqual({ visits: 7 });
+      expect((await json(browser, '/visit')).body).toEqual({ visits: 8 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  describe('when the store fails a write', () => {
+    it("answers 503 store_unavailable instead of the app's response, and sets no cookie", async () => {
+      const browser = new Browser();
+      await redis().kill();
+      try {
+        const res = await browser.request(stack().url('/visit'), { headers: { accept: 'application/json' } });
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
+        expect(res.headers.getSetCookie()).toEqual([]);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+      } finally {
+        await redis().restart();
+      }
+      // Recovers once the store is back.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        status = (await json(browser, '/visit')).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+    });
+
+    it('cuts a response that was already streaming, so the client never sees it complete', async () => {
+      await redis().kill();
+      try {
+        await expect(
+          (async () => {
+            const res = await fetch(stack().url('/stream-visit'));
+            return res.text();
+          })(),
+        ).rejects.toThrow();
+      } finally {
+        await redis().restart();
+      }
+    });
+  });
+});
