@@ -15,12 +15,13 @@ import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { writeResults } from './results.js';
-import { signInThroughProvider, startContender } from './support.js';
+import { removeBeforeCheckout, signInThroughProvider, startContender } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ALL = ['bare', 'floor', 'passport', 'eoc', 'ours-v0', 'ours'] as const;
+const WARMUP_SECONDS = 2;
+const ALL = ['bare', 'floor', 'passport', 'eoc', 'ours-before', 'ours'] as const;
 type Kind = (typeof ALL)[number];
 const ONLY = process.env.BENCH_ONLY?.split(',') as Kind[] | undefined;
 const KINDS = ALL.filter((k) => !ONLY || ONLY.includes(k));
@@ -50,7 +51,7 @@ const op = await startDevProvider({
     {
       client_id: 'bench-ours',
       client_secret: 'bench-secret-0123456789',
-      redirect_uris: (['ours', 'ours-v0'] as const)
+      redirect_uris: (['ours', 'ours-before'] as const)
         .filter((k) => ports[k])
         .map((k) => `http://127.0.0.1:${ports[k]}/auth/dev/callback`),
     },
@@ -68,6 +69,8 @@ try {
   }
   const cookies: Partial<Record<Kind, string>> = {};
   for (const kind of KINDS) cookies[kind] = await sessionCookie(kind, ports[kind]);
+  // Uncounted warm-up: each contender's JIT and connection pools settle before round 1.
+  for (const kind of KINDS) wrk(`http://127.0.0.1:${ports[kind]}/protected`, cookies[kind], WARMUP_SECONDS);
   const samples: Record<string, Sample[]> = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const kind of round % 2 ? KINDS : [...KINDS].reverse()) {
@@ -91,9 +94,11 @@ try {
     'protected-route',
     { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS },
     medians,
+    { bare: roundRatios(samples, 'bare'), floor: roundRatios(samples, 'floor') },
   );
 } finally {
   for (const child of children) child.kill('SIGINT');
+  removeBeforeCheckout();
   await op.close();
   await redis.stop();
 }
@@ -110,7 +115,7 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
     await signInThroughProvider(
       browser,
       origin,
-      kind === 'ours' || kind === 'ours-v0' ? '/auth/dev/login' : '/login',
+      kind === 'ours' || kind === 'ours-before' ? '/auth/dev/login' : '/login',
     );
   }
   const jar = browser.jar.get(host) ?? new Map<string, string>();
@@ -123,12 +128,34 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
   return cookie;
 }
 
+/**
+ * Each contender's throughput over `baseline`'s in the same round, median over rounds: steadier than a ratio of
+ * medians when the machine's speed drifts between rounds.
+ */
+function roundRatios(
+  samples: Record<string, Sample[]>,
+  baseline: string,
+): Record<string, number> | undefined {
+  const base = samples[baseline];
+  if (!base) return undefined;
+  return Object.fromEntries(
+    Object.entries(samples).map(([kind, list]) => {
+      const ratios = list.map((s, i) => s.rps / (base[i] as Sample).rps).sort((a, b) => a - b);
+      return [kind, ratios[Math.floor(ratios.length / 2)] as number];
+    }),
+  );
+}
+
 async function usage(origin: string): Promise<Usage> {
   return (await fetch(`${origin}/__bench/usage`)).json() as Promise<Usage>;
 }
 
-function wrk(url: string, cookie: string | undefined): Pick<Sample, 'rps' | 'p50' | 'p99'> {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url];
+function wrk(
+  url: string,
+  cookie: string | undefined,
+  seconds = SECONDS,
+): Pick<Sample, 'rps' | 'p50' | 'p99'> {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url];
   if (cookie) args.unshift('-H', `Cookie: ${cookie}`);
   const out = execFileSync('taskset', ['-c', '1', 'wrk', ...args], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);

@@ -7,7 +7,7 @@ const LABELS: Record<string, string> = {
   floor: 'express-session + connect-redis 8.1 (hand-written check)',
   passport: 'passport session',
   eoc: 'express-openid-connect `requiresAuth()`',
-  'ours-v0': 'express-oauth-router, before (store touch per request, no pipelining)',
+  'ours-before': 'express-oauth-router before this change (express-session on every request)',
   ours: 'express-oauth-router `requireAuth()`',
 };
 
@@ -15,13 +15,13 @@ const LABELS: Record<string, string> = {
 export async function writeResults(
   name: string,
   settings: Record<string, number>,
-  medians: Record<string, { rps: number; p50: number; p99: number }>,
+  medians: Record<string, { rps: number; p50: number; p99: number; cpuPerRequest: number }>,
+  ratios: { bare?: Record<string, number>; floor?: Record<string, number> },
 ): Promise<void> {
-  const bare = medians.bare?.rps;
-  const floor = medians.floor?.rps;
+  const ratio = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
   const rows = Object.entries(medians).map(
     ([kind, m]) =>
-      `| ${LABELS[kind] ?? kind} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${bare ? (m.rps / bare).toFixed(2) : '—'} | ${floor ? (m.rps / floor).toFixed(2) : '—'} |`,
+      `| ${LABELS[kind] ?? kind} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${m.cpuPerRequest.toFixed(0)} µs | ${ratio(ratios.bare?.[kind])} | ${ratio(ratios.floor?.[kind])} |`,
   );
   const section = [
     `<!-- ${name} -->`,
@@ -31,10 +31,12 @@ export async function writeResults(
       settings,
     )
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}; medians of alternating rounds; server, wrk and Redis share the cores.`,
+      .join(
+        ', ',
+      )}; medians of alternating rounds after a 2 s warm-up; contender on core 0, wrk and Redis on core 1. Ratios: median over rounds of the throughput ratio within each round. CPU: contender CPU time per request.`,
     '',
-    '| contender | req/s | p50 | p99 | ratio to bare | ratio to floor |',
-    '|---|---|---|---|---|---|',
+    '| contender | req/s | p50 | p99 | CPU/req | ratio to bare | ratio to floor |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     `<!-- /${name} -->`,
   ].join('\n');

@@ -1,4 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser } from '../test/helpers/browser.js';
 
 /**
@@ -16,8 +19,9 @@ export function startContender(
     : [];
   const node = [process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'];
   const [command, ...args] = pin === undefined ? node : ['taskset', '-c', String(pin), ...node];
+  const library = kind === 'ours-before' ? { BENCH_LIBRARY: join(checkoutBefore(), 'src/index.ts') } : {};
   const child = spawn(command as string, args, {
-    env: { ...process.env, ...env, BENCH_KIND: kind, PORT: String(port) },
+    env: { ...process.env, ...env, ...library, BENCH_KIND: kind, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -54,4 +58,31 @@ export async function signInThroughProvider(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   await (await browser.request(back.url)).arrayBuffer();
+}
+
+/** The revision `ours-before` runs: BENCH_BEFORE, default the last commit before the lean session layer. */
+export const BEFORE_REVISION = process.env.BENCH_BEFORE ?? '80b0707';
+
+let before: string | undefined;
+
+/**
+ * A detached worktree of BEFORE_REVISION (sharing this checkout's node_modules), so that the library as it was and as
+ * it is are measured in the same run. Removed by `git worktree prune` once the temporary folder is gone.
+ */
+function checkoutBefore(): string {
+  if (before) return before;
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-router-before-'));
+  execFileSync('git', ['worktree', 'add', '--detach', '--force', dir, BEFORE_REVISION], { stdio: 'ignore' });
+  const modules = resolve('node_modules');
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(modules, join(dir, 'node_modules'));
+  before = dir;
+  return dir;
+}
+
+/** Removes the worktree `ours-before` ran from, if any. */
+export function removeBeforeCheckout(): void {
+  if (!before) return;
+  execFileSync('git', ['worktree', 'remove', '--force', before], { stdio: 'ignore' });
+  rmSync(before, { recursive: true, force: true });
+  before = undefined;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Cluster, Redis } from 'ioredis';
 import { resolveConfig } from './config/resolve.js';
@@ -29,8 +29,8 @@ import { TokenVault } from './tokens/vault.js';
 import { MemoryUserRepository } from './users/memory.js';
 import { RedisUserRepository } from './users/redis.js';
 
-/** The middleware returned by {@link oauthRouter}: an Express router with a `close()` for shutdown. */
-export type OAuthRouter = Router & {
+/** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */
+export type OAuthRouter = RequestHandler & {
   /**
    * Graceful shutdown: waits for requests already in the router to finish (up to `timeoutMs`, default 10 s), then
    * closes the Redis connection the router opened from a URL (a client you passed in stays open). Stop your
@@ -154,8 +154,20 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   const finished = () => {
     inFlight -= 1;
   };
-  const router = express.Router();
-  router.use((req, res, next) => {
+  // Requests outside mountPath skip Express's router entirely (one function call, no path matching per layer);
+  // the prefix test is case-insensitive, as Express's router is by default.
+  const mount = config.mountPath.toLowerCase();
+  const authRoutes = express.Router();
+  const dispatch = (req: Request, res: Response, next: NextFunction) => {
+    const path = req.path;
+    const inside =
+      path.length >= mount.length &&
+      path.slice(0, mount.length).toLowerCase() === mount &&
+      (path.length === mount.length || path[mount.length] === '/');
+    if (inside) authRoutes(req, res, next);
+    else next();
+  };
+  const router: RequestHandler = (req, res, next) => {
     inFlight += 1;
     res.on('close', finished);
     setContext(req, context);
@@ -169,13 +181,13 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
       const user = readSession(req)?.oauth?.user;
       if (user) {
         req.user = user;
-        next();
+        dispatch(req, res, next);
         return;
       }
       // Apps without cookies send a bearer session token; only ours (by prefix) costs a store lookup.
       const token = context.bearer ? BearerSessions.bearerToken(req.get('authorization')) : undefined;
       if (!token || !context.bearer) {
-        next();
+        dispatch(req, res, next);
         return;
       }
       context.bearer.authenticate(token).then(
@@ -184,12 +196,12 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
             req.user = found.user;
             setBearerFamily(req, found.familyId);
           }
-          next();
+          dispatch(req, res, next);
         },
         (err: unknown) => sendError(req, res, err, context),
       );
     });
-  });
+  };
 
   const auth = express.Router({ mergeParams: false });
   auth.use(helmet(), (_req, res, next) => {
@@ -225,7 +237,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     logoutRoute(context),
   );
   auth.use(errorHandler(context));
-  router.use(config.mountPath, auth);
+  authRoutes.use(config.mountPath, auth);
 
   return Object.assign(router, {
     async close(options: { timeoutMs?: number } = {}) {

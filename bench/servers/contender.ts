@@ -8,9 +8,11 @@ import express from 'express';
 import session from 'express-session';
 import { Redis } from 'ioredis';
 import passport from 'passport';
-import { oauthRouter, requireAuth } from '../../src/index.js';
+import type * as Library from '../../src/index.js';
 
 const env = process.env;
+// BENCH_LIBRARY points `ours` at another checkout of the library (the `ours-before` contender, bench/support.ts).
+const { oauthRouter, requireAuth }: typeof Library = await import(env.BENCH_LIBRARY ?? '../../src/index.js');
 const kind = env.BENCH_KIND ?? 'bare';
 const port = Number(env.PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -79,28 +81,7 @@ if (kind === 'bare') {
       else res.sendStatus(401);
     });
   }
-} else if (kind === 'ours-v0') {
-  // The router as first released: express-session's per-request store touch, and no ioredis auto-pipelining.
-  const redis = new Redis(env.REDIS_URL as string);
-  app.use(
-    oauthRouter({
-      baseUrl,
-      redis,
-      keyPrefix: 'ours:',
-      session: { secret, secure: false, store: new RedisStore({ client: redis, prefix: 'ours:sess:' }) },
-      providers: {
-        dev: {
-          issuer: env.ISSUER as string,
-          clientId: 'bench-ours',
-          clientSecret: 'bench-secret-0123456789',
-        },
-      },
-      rateLimit: false,
-      logger: { warn: () => {}, error: (m) => console.error(m) },
-    }),
-  );
-  app.get('/protected', requireAuth(), ok);
-} else if (kind === 'ours') {
+} else if (kind === 'ours' || kind === 'ours-before') {
   app.use(
     oauthRouter({
       baseUrl,

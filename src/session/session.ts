@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Session, SessionData, Store } from 'express-session';
 import onHeaders from 'on-headers';
@@ -96,24 +97,46 @@ interface SessionSettings {
 // Keyed by object: express-session's store.generate(req) is typed with the global Express.Request.
 const states = new WeakMap<object, SessionState>();
 
-// One shared accessor: defining it is a cheap, shared hidden-class transition (two accessors, or a closure per
-// request, push every request object into slow dictionary mode).
+// `req.session` is an accessor on the Express request prototype, defined once: a property defined on each request
+// object instead moves it into V8's slow dictionary mode, which every later property read of the request pays for.
+// Without state of ours (another app in the process, or express-session itself) it acts as a plain property.
 const SESSION_ACCESSOR: PropertyDescriptor = {
   configurable: true,
   enumerable: true,
   get(this: Request) {
-    return states.get(this)?.materialize();
+    return states.get(this)?.materialize() ?? undefined;
   },
   set(this: Request, value: LiveSession | null | undefined) {
-    states.get(this)?.replace(value);
+    const state = states.get(this);
+    if (state) state.replace(value);
+    else
+      Object.defineProperty(this, 'session', { configurable: true, enumerable: true, writable: true, value });
   },
 };
+const withAccessor = new WeakSet<object>();
 
 function attach(req: Request, state: SessionState): void {
   states.set(req, state);
   // A plain property: the id of the stored session, or undefined until a new session is generated.
   if (state.cookieId !== undefined && state.loaded) req.sessionID = state.cookieId;
-  Object.defineProperty(req, 'session', SESSION_ACCESSOR);
+  const base = requestBase(req);
+  if (withAccessor.has(base)) return;
+  Object.defineProperty(base, 'session', SESSION_ACCESSOR);
+  withAccessor.add(base);
+}
+
+/**
+ * The object just above `http.IncomingMessage.prototype` in the request's prototype chain: Express's own request
+ * prototype, which every app built from that copy of Express inherits (Express swaps in an app's prototype as a
+ * request enters each app or sub-app). A request that is not an IncomingMessage gets the accessor itself.
+ */
+function requestBase(req: Request): object {
+  let current: object = req;
+  for (let proto = Object.getPrototypeOf(req); proto; proto = Object.getPrototypeOf(proto)) {
+    if (proto === IncomingMessage.prototype) return current;
+    current = proto;
+  }
+  return req;
 }
 
 /** One request's session: loaded data, the live `req.session` once built, and what the store holds. */
@@ -194,6 +217,8 @@ class SessionState {
         writable: true,
         value(this: LiveSession, callback: (err?: unknown) => void) {
           if (state.#storedId === this.id) state.#storedId = undefined;
+          // express-session deletes req.session here, which cannot remove an accessor: unset it instead.
+          if (state.session === this) state.session = null;
           return destroy.call(this, callback);
         },
       },

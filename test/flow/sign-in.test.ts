@@ -106,4 +106,14 @@ describe.each([
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'unknown_provider', message: expect.any(String) });
   });
+
+  it('routes paths under mountPath whatever their case, as Express does, and leaves look-alike paths to the app', async () => {
+    const login = await new Browser().request(stack.url(`${mountPath.toUpperCase()}/acme/login`));
+    expect(login.status).toBe(302);
+    expect(new URL(login.headers.get('location') ?? '').origin).toBe(new URL(stack.op.issuer).origin);
+    // Not under the mount: the app answers (Express's 404 page), not the router's JSON.
+    const lookAlike = await new Browser().request(stack.url(`${mountPath}x/acme/login`));
+    expect(lookAlike.status).toBe(404);
+    expect(lookAlike.headers.get('content-type')).toMatch(/^text\/html/);
+  });
 });

@@ -19,6 +19,10 @@ const stack = useStack(() => ({
     app.get('/peek', (req, res) => {
       res.json({ visits: req.session.visits ?? 0 });
     });
+    app.post('/forget', (req, res, next) => {
+      req.session.visits = 99;
+      req.session.destroy((err) => (err ? next(err) : res.json({ session: req.session ?? null })));
+    });
     // Starts streaming before it writes to the session: a failed write can only cut the connection.
     app.get('/stream-visit', (req, res) => {
       res.write('partial ');
@@ -97,6 +101,17 @@ describe('session layer', () => {
     expect(await redis().client().pttl(key)).toBeLessThanOrEqual(
       Date.parse(first.cookie.expires) - Date.now() + 1000,
     );
+  });
+
+  it('does not bring back a session that was modified and then destroyed in the same request', async () => {
+    const browser = new Browser();
+    await json(browser, '/visit');
+    const key = `${PREFIX}${sessionId(browser)}`;
+    expect(await redis().client().exists(key)).toBe(1);
+    const res = await browser.request(stack().url('/forget'), { method: 'POST' });
+    expect(await res.json()).toEqual({ session: null });
+    expect(await redis().client().exists(key)).toBe(0);
+    expect((await json(browser, '/peek')).body).toEqual({ visits: 0 });
   });
 
   it('refuses a session cookie whose signature was forged or whose id was swapped', async () => {
