@@ -26,6 +26,9 @@ const KINDS = [
 const redis = await startRedis();
 const ports = { ours: await freePort(), eoc: await freePort(), 'passport-oidc': await freePort() };
 const op = await startDevProvider({
+  // Like Google: the id_token carries the email and profile claims, so every library gets the same user data from
+  // the same provider work (by default oidc-provider keeps them for UserInfo, which only some libraries call).
+  configuration: { conformIdTokenClaims: false },
   clients: [
     {
       client_id: 'bench-ours',
@@ -50,14 +53,21 @@ try {
     children.push(await startContender(kind, ports[kind], { REDIS_URL: redis.url, ISSUER: op.issuer }));
   }
   const results: Record<string, Record<number, number[]>> = {};
+  const cpu: Record<string, number[]> = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const { kind, login } of round % 2 ? KINDS : [...KINDS].reverse()) {
       for (const concurrency of [1, 8]) {
-        const perSecond = await measure(`http://127.0.0.1:${ports[kind]}`, login, concurrency);
+        const origin = `http://127.0.0.1:${ports[kind]}`;
+        const before = await usage(origin);
+        const { perSecond, count } = await measure(origin, login, concurrency);
+        const after = await usage(origin);
+        cpu[kind] = [...(cpu[kind] ?? []), (after.cpuMicros - before.cpuMicros) / count / 1000];
         const byConcurrency = results[kind] ?? {};
         byConcurrency[concurrency] = [...(byConcurrency[concurrency] ?? []), perSecond];
         results[kind] = byConcurrency;
-        console.log(`round ${round} ${kind.padEnd(14)} ×${concurrency}: ${perSecond.toFixed(1)} sign-ins/s`);
+        console.log(
+          `round ${round} ${kind.padEnd(14)} ×${concurrency}: ${perSecond.toFixed(1)} sign-ins/s, ${((after.cpuMicros - before.cpuMicros) / count / 1000).toFixed(2)} ms app CPU each`,
+        );
       }
     }
   }
@@ -67,17 +77,18 @@ try {
     const r = results[kind] as Record<number, number[]>;
     const one = median(r[1] as number[]);
     const eight = median(r[8] as number[]);
-    return `| ${label} | ${one.toFixed(0)} | ${eight.toFixed(0)} | ${(eight / median(eoc[8] as number[])).toFixed(2)} |`;
+    const appCpu = median(cpu[kind] as number[]);
+    return `| ${label} | ${one.toFixed(0)} | ${eight.toFixed(0)} | ${(eight / median(eoc[8] as number[])).toFixed(2)} | ${appCpu.toFixed(2)} ms | ${(median(cpu.eoc as number[]) / appCpu).toFixed(2)} |`;
   });
   writeSection(
     'sign-ins',
     [
       `### sign-ins per second (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s; the provider, the driver and the app share the cores, so the provider's own work is in every figure.`,
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s; the provider (its id_token carries the profile, as Google's does), the driver and the app share the cores, so the provider's own work is in every throughput figure. App CPU: the app process's CPU time per sign-in (the library's own cost), median over rounds and both concurrencies; efficiency = express-openid-connect's app CPU / this library's.`,
       '',
-      '| library | sign-ins/s, one at a time | sign-ins/s, 8 concurrent | ratio to express-openid-connect (8 concurrent) |',
-      '|---|---|---|---|',
+      '| library | sign-ins/s, one at a time | sign-ins/s, 8 concurrent | ratio to express-openid-connect (8 concurrent) | app CPU per sign-in | app CPU efficiency vs express-openid-connect |',
+      '|---|---|---|---|---|---|',
       ...rows,
     ].join('\n'),
   );
@@ -87,8 +98,17 @@ try {
   await redis.stop();
 }
 
+/** The contender's requests served and CPU used so far (bench/servers/contender.ts). */
+async function usage(origin: string): Promise<{ cpuMicros: number }> {
+  return (await fetch(`${origin}/__bench/usage`)).json() as Promise<{ cpuMicros: number }>;
+}
+
 /** Completed sign-ins per second with `concurrency` browsers signing in over and over for SECONDS. */
-async function measure(origin: string, login: string, concurrency: number): Promise<number> {
+async function measure(
+  origin: string,
+  login: string,
+  concurrency: number,
+): Promise<{ perSecond: number; count: number }> {
   const until = performance.now() + SECONDS * 1000;
   let done = 0;
   await Promise.all(
@@ -99,7 +119,7 @@ async function measure(origin: string, login: string, concurrency: number): Prom
       }
     }),
   );
-  return done / SECONDS;
+  return { perSecond: done / SECONDS, count: done };
 }
 
 async function signIn(origin: string, login: string): Promise<void> {

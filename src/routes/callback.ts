@@ -115,11 +115,17 @@ function callbackParams(req: Request): URLSearchParams {
   return params;
 }
 
-/** Rotates the session id (session fixation) and stores the user in the new session. */
+/**
+ * Rotates the session id (session fixation) and stores the user in the new session. `req.sessionID` is set only
+ * when the browser presented a session the store holds; without one, the new session's id is fresh and random
+ * anyway (an unknown id from a cookie is never adopted), so there is nothing to rotate or delete.
+ */
 async function signIn(req: Request, data: OAuthSessionData): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err) : resolve())),
-  );
+  if (req.sessionID !== undefined) {
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((err) => (err ? reject(err) : resolve())),
+    );
+  }
   req.session.oauth = data;
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
   req.user = data.user;

@@ -138,6 +138,26 @@ describe('session layer', () => {
     expect((await json(victim, '/me')).status).toBe(200);
   });
 
+  it('never adopts a planted, validly signed id whose session has expired when the victim signs in', async () => {
+    const attacker = new Browser();
+    await json(attacker, '/visit');
+    const planted = attacker.cookie(host(), COOKIE) ?? '';
+    await redis()
+      .client()
+      .del(`${PREFIX}${sessionId(attacker)}`);
+    const victim = new Browser();
+    victim.setCookie(host(), COOKIE, planted);
+    expect((await signIn(stack(), victim)).status).toBe(200);
+    expect(sessionId(victim)).not.toBe(sessionId(attacker));
+    expect(
+      await redis()
+        .client()
+        .exists(`${PREFIX}${sessionId(attacker)}`),
+    ).toBe(0);
+    // The attacker's cookie does not ride on the victim's sign-in.
+    expect((await json(attacker, '/me')).status).toBe(401);
+  });
+
   it('reads sessions that express-session wrote before an upgrade (same cookie, same stored shape)', async () => {
     const legacy = express();
     legacy.use(
