@@ -249,15 +249,10 @@ class SessionState {
     } as Response['end'];
   }
 
-  /** The live session as the app left it: read through the property, which `destroy()` deletes. */
-  #current(): LiveSession | null | undefined {
-    const current: LiveSession | null | undefined = this.req.session;
-    return current;
-  }
-
   #pendingWrite(): Promise<void> | undefined {
     const { store } = this.settings;
-    const current = this.#current();
+    // Through the property: the session as the app left it (null after destroy() or an assignment of null).
+    const current: LiveSession | null | undefined = this.req.session;
     if (current == null) {
       const stale = this.#storedId;
       if (stale === undefined) return undefined;
@@ -278,7 +273,8 @@ class SessionState {
   }
 
   #setCookie(): void {
-    const current = this.#current();
+    // Through the property: the session as the app left it (null after destroy() or an assignment of null).
+    const current: LiveSession | null | undefined = this.req.session;
     if (current == null || current.id === this.cookieId || this.#writeFailed) return;
     const stored = current.id === this.#storedId;
     if (!stored && snapshot(current) === this.#savedJson) return;
