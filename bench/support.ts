@@ -8,27 +8,50 @@ import type { Browser } from '../test/helpers/browser.js';
  * Starts one contender (bench/servers/contender.ts) in its own process and resolves once it listens.
  * `pin` runs it on one core with taskset; `BENCH_PROFILE=<kind>` adds a V8 CPU profile in bench/profiles/.
  */
-export function startContender(
+export async function startContender(
   kind: string,
   port: number,
   env: Record<string, string>,
   pin?: number,
 ): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE?.split(',').includes(kind)
+  const library: Record<string, string> =
+    kind === 'ours-before' ? { BENCH_LIBRARY: join(checkoutBefore(), 'src/index.ts') } : {};
+  const { child } = await startBenchProcess(
+    'bench/servers/contender.ts',
+    kind,
+    { ...env, ...library, BENCH_KIND: kind, PORT: String(port) },
+    pin,
+  );
+  return child;
+}
+
+/**
+ * Runs a bench server script under tsx in its own process and resolves with the rest of its "READY …" line.
+ * `name` is what BENCH_PROFILE lists to profile this process.
+ */
+export function startBenchProcess(
+  script: string,
+  name: string,
+  env: Record<string, string>,
+  pin?: number,
+): Promise<{ child: ChildProcess; ready: string }> {
+  const profile = process.env.BENCH_PROFILE?.split(',').includes(name)
     ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles']
     : [];
-  const node = [process.execPath, ...profile, '--import', 'tsx', 'bench/servers/contender.ts'];
+  const node = [process.execPath, ...profile, '--import', 'tsx', script];
   const [command, ...args] = pin === undefined ? node : ['taskset', '-c', String(pin), ...node];
-  const library = kind === 'ours-before' ? { BENCH_LIBRARY: join(checkoutBefore(), 'src/index.ts') } : {};
   const child = spawn(command as string, args, {
-    env: { ...process.env, ...env, ...library, BENCH_KIND: kind, PORT: String(port) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
+    let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('READY')) resolve(child);
+      out += chunk.toString();
+      const line = /READY(.*)\n/.exec(out);
+      if (line) resolve({ child, ready: (line[1] ?? '').trim() });
     });
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
 }
 
@@ -57,6 +80,21 @@ export async function signInThroughProvider(
     }),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
+  await (await browser.request(back.url)).arrayBuffer();
+}
+
+/**
+ * A returning user's sign-in: `browser` already holds a session at the provider and has granted the app, and has no
+ * session at the app (its app cookies are dropped first, as after signing out). The provider answers the
+ * authorization request with a code at once (no login form), as Google does for a signed-in user; stops once the
+ * app's callback has answered.
+ */
+export async function signInAgain(browser: Browser, origin: string, loginPath: string): Promise<void> {
+  browser.jar.delete(new URL(origin).host);
+  const back = await browser.follow(`${origin}${loginPath}`, (next) => next.origin === origin);
+  if (back.url.origin !== origin) {
+    throw new Error(`${origin}: the provider did not sign the returning user in (${back.url.pathname})`);
+  }
   await (await browser.request(back.url)).arrayBuffer();
 }
 

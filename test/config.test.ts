@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../src/config/resolve.js';
+import { providerFetch } from '../src/flow/http-transport.js';
 import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
 
 const SECRET = 'x'.repeat(40);
@@ -315,6 +316,19 @@ describe('resolveConfig', () => {
         expect.stringMatching(/^providers\.insecure\.authorizationUrl must use https/),
       ]),
     );
+  });
+
+  it('reaches providers through the keep-alive transport unless given a fetch, and refuses a non-function', () => {
+    expect(resolveConfig({ ...valid(), logger: quiet }, {}).providers.get('acme')?.fetch).toBe(providerFetch);
+    const mine: typeof fetch = (input, init) => fetch(input, init);
+    expect(
+      resolveConfig({ ...valid(), providerFetch: mine, logger: quiet }, {}).providers.get('acme')?.fetch,
+    ).toBe(mine);
+    expect(problemsOf({ ...valid(), providerFetch: 'undici' })).toEqual([
+      expect.stringMatching(
+        /^providerFetch must be a fetch-compatible function, e\.g\. providerFetch: fetch/,
+      ),
+    ]);
   });
 
   it('validates account linking options', () => {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { providerFetch } from '../flow/http-transport.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
 import { parseKeyring } from '../tokens/crypto.js';
@@ -34,6 +35,7 @@ const TOP_LEVEL_KEYS = new Set<keyof OAuthRouterOptions>([
   'accounts',
   'rateLimit',
   'appCallbacks',
+  'providerFetch',
 ]);
 const SESSION_KEYS = new Set(['secret', 'cookieName', 'maxAgeSeconds', 'secure', 'sameSite', 'store']);
 const PROVIDER_KEYS = new Set<keyof ProviderOptions>([
@@ -96,6 +98,11 @@ export function resolveConfig(
 
   const session = resolveSession(input, insecureAllowed, production, problems);
   const providers = new Map<string, ResolvedProvider>();
+  let transport: typeof fetch = providerFetch;
+  if (input.providerFetch !== undefined) {
+    if (typeof input.providerFetch === 'function') transport = input.providerFetch;
+    else problems.push('providerFetch must be a fetch-compatible function, e.g. providerFetch: fetch');
+  }
   if (typeof input.providers !== 'object' || input.providers === null || Array.isArray(input.providers)) {
     problems.push(
       'providers is required: set it to an object such as { google: { clientId, clientSecret } }',
@@ -104,7 +111,7 @@ export function resolveConfig(
     const entries = Object.entries(input.providers);
     if (entries.length === 0) problems.push('providers is empty: configure at least one provider');
     for (const [name, options] of entries) {
-      const resolved = resolveProvider(name, options, baseUrl, mountPath, problems);
+      const resolved = resolveProvider(name, options, baseUrl, mountPath, transport, problems);
       if (resolved) providers.set(name, resolved);
     }
   }
@@ -290,6 +297,7 @@ function resolveProvider(
   options: ProviderOptions,
   baseUrl: URL | undefined,
   mountPath: string,
+  transport: typeof fetch,
   problems: string[],
 ): ResolvedProvider | undefined {
   const at = `providers.${name}`;
@@ -464,6 +472,7 @@ function resolveProvider(
     allowInsecureRequests: [issuer, endpoints?.authorizationUrl, endpoints?.tokenUrl].some(
       (u) => u?.protocol === 'http:',
     ),
+    fetch: transport,
   };
 }
 

@@ -172,6 +172,14 @@ export interface OAuthRouterOptions {
    * there, and trades it at `POST <mountPath>/session` for bearer session tokens. Tokens never travel in URLs.
    */
   appCallbacks?: AppCallbackOptions;
+  /**
+   * How the router reaches providers (discovery, token, UserInfo, revocation requests through openid-client).
+   * Default: a keep-alive node:http transport, cheaper per call than Node's fetch, which it defers to for any
+   * request it does not handle and once the app replaces undici's global dispatcher. Pass `fetch` (or undici's
+   * `fetch` bound to a `ProxyAgent`) when providers are reached through a dispatcher installed before this
+   * library loads.
+   */
+  providerFetch?: typeof fetch;
 }
 
 /** Options of app callbacks and bearer sessions. */
@@ -264,6 +272,8 @@ export interface ResolvedProvider {
   redirectUri: string;
   /** Whether plain-http requests are allowed (loopback issuers only). */
   allowInsecureRequests: boolean;
+  /** The fetch openid-client uses for this provider (`providerFetch`). */
+  fetch: typeof fetch;
 }
 
 /** The configuration after validation and defaults; what the rest of the library reads. */

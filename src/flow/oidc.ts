@@ -61,6 +61,7 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
     config = await client.discovery(provider.issuer as URL, provider.clientId, undefined, auth, {
       execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
       timeout: PROVIDER_TIMEOUT_SECONDS,
+      [client.customFetch]: provider.fetch,
     });
   } else {
     // Plain OAuth 2.0 has no discovery: the metadata is the configured endpoints.
@@ -80,9 +81,10 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
     if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
   }
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
-  if (provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json') {
-    config[client.customFetch] = tokenEndpointQuirks(provider, config.serverMetadata().token_endpoint);
-  }
+  config[client.customFetch] =
+    provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json'
+      ? tokenEndpointQuirks(provider, config.serverMetadata().token_endpoint)
+      : provider.fetch;
   return config;
 }
 
@@ -93,7 +95,7 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
 function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string | undefined): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (url !== tokenEndpoint) return fetch(input, init);
+    if (url !== tokenEndpoint) return provider.fetch(input, init);
     let options = init;
     if (provider.tokenRequestFormat === 'json' && init?.body !== undefined && init.body !== null) {
       const headers = new Headers(init.headers);
@@ -101,7 +103,7 @@ function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string |
       const form = new URLSearchParams(init.body as URLSearchParams | string);
       options = { ...init, headers, body: JSON.stringify(Object.fromEntries(form)) };
     }
-    const res = await fetch(input, options);
+    const res = await provider.fetch(input, options);
     if (!provider.tokenErrorsWithStatus200 || res.status !== 200) return res;
     const text = await res.text();
     let erred = false;
