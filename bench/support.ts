@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from '../test/helpers/browser.js';
+import type { BrowserLike } from './lean-browser.js';
 
 /**
  * Starts one contender (bench/servers/contender.ts) in its own process and resolves once it listens.
@@ -60,7 +60,7 @@ export function startBenchProcess(
  * stops once the app's callback has answered.
  */
 export async function signInThroughProvider(
-  browser: Browser,
+  browser: BrowserLike,
   origin: string,
   loginPath: string,
 ): Promise<void> {
@@ -89,7 +89,7 @@ export async function signInThroughProvider(
  * authorization request with a code at once (no login form), as Google does for a signed-in user; stops once the
  * app's callback has answered.
  */
-export async function signInAgain(browser: Browser, origin: string, loginPath: string): Promise<void> {
+export async function signInAgain(browser: BrowserLike, origin: string, loginPath: string): Promise<void> {
   browser.jar.delete(new URL(origin).host);
   const back = await browser.follow(`${origin}${loginPath}`, (next) => next.origin === origin);
   if (back.url.origin !== origin) {

@@ -15,7 +15,7 @@ import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { providerFor } from './routes/provider-param.js';
-import { sessionRoutes } from './routes/session.js';
+import { addSessionRoutes } from './routes/session.js';
 import { createSessionMiddleware, readSession } from './session/session.js';
 import { createSessionStore } from './session/session-store.js';
 import { BearerSessions } from './sessions/bearer.js';
@@ -157,14 +157,15 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   // Requests outside mountPath skip Express's router entirely (one function call, no path matching per layer);
   // the prefix test is case-insensitive, as Express's router is by default.
   const mount = config.mountPath.toLowerCase();
-  const authRoutes = express.Router();
+  // One router with full paths: no nested routers to enter and leave on every auth request.
+  const auth = express.Router();
   const dispatch = (req: Request, res: Response, next: NextFunction) => {
     const path = req.path;
     const inside =
       path.length >= mount.length &&
       path.slice(0, mount.length).toLowerCase() === mount &&
       (path.length === mount.length || path[mount.length] === '/');
-    if (inside) authRoutes(req, res, next);
+    if (inside) auth(req, res, next);
     else next();
   };
   const router: RequestHandler = (req, res, next) => {
@@ -203,8 +204,8 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     });
   };
 
-  const auth = express.Router({ mergeParams: false });
-  auth.use(helmet(), (_req, res, next) => {
+  const at = (path: string) => `${config.mountPath}${path}`;
+  auth.use(config.mountPath, helmet(), (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
@@ -216,28 +217,27 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     providerFor(req, context);
     next();
   };
-  auth.use(sessionRoutes(context, limit('session')));
-  auth.get('/providers', (_req, res) => {
+  addSessionRoutes(auth, context, limit('session'));
+  auth.get(at('/providers'), (_req, res) => {
     res.json(listProviders());
   });
-  auth.get('/:provider/login', ...limit('login'), loginRoute(context));
-  auth.get('/:provider/callback', ...limit('callback'), callbackRoute(context));
+  auth.get(at('/:provider/login'), ...limit('login'), loginRoute(context));
+  auth.get(at('/:provider/callback'), ...limit('callback'), callbackRoute(context));
   auth.post(
-    '/:provider/callback',
+    at('/:provider/callback'),
     ...limit('callback'),
     express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
     callbackRoute(context),
   );
-  auth.post('/logout', ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));
+  auth.post(at('/logout'), ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));
   auth.post(
-    '/:provider/logout',
+    at('/:provider/logout'),
     ...limit('logout'),
     sameOrigin(config.baseUrl),
     knownProvider,
     logoutRoute(context),
   );
-  auth.use(errorHandler(context));
-  authRoutes.use(config.mountPath, auth);
+  auth.use(config.mountPath, errorHandler(context));
 
   return Object.assign(router, {
     async close(options: { timeoutMs?: number } = {}) {

@@ -2,6 +2,7 @@
  * The only module that imports openid-client: discovery, PKCE, the authorization URL, the code exchange with
  * id_token validation, and UserInfo. Everything protocol-level is openid-client's; this file only adapts it.
  */
+import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import type { ResolvedProvider } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
@@ -168,11 +169,20 @@ export async function buildAuthorizationUrl(
   if (params.scope === '') delete params.scope;
   if (provider.kind === 'oidc') params.nonce = secrets.nonce;
   if (provider.pkce) {
-    params.code_challenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
+    params.code_challenge = pkceChallenge(secrets.codeVerifier);
     params.code_challenge_method = 'S256';
   }
   if (provider.responseMode === 'form_post') params.response_mode = 'form_post';
   return client.buildAuthorizationUrl(config, params);
+}
+
+/**
+ * The S256 code challenge, BASE64URL(SHA-256(verifier)) (RFC 7636 §4.2), with node:crypto's synchronous hash.
+ * openid-client's `calculatePKCECodeChallenge` computes the same through WebCrypto, whose digest is an async job on
+ * the thread pool: measured at 2.5% of a sign-in's CPU for 43 bytes of input. A test holds the two equal.
+ */
+export function pkceChallenge(codeVerifier: string): string {
+  return createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
 }
 
 /** A token endpoint answer, for refresh and client credentials. */
@@ -243,10 +253,11 @@ export async function exchangeCode(
       const idClaims = tokens.claims();
       if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
       claims = { ...idClaims };
+      // serverMetadata() returns a structured clone: read it only when UserInfo is wanted at all.
       if (
         provider.fetchUserInfo &&
-        config.serverMetadata().userinfo_endpoint &&
-        missesScopedClaims(claims, provider.scopes)
+        missesScopedClaims(claims, provider.scopes) &&
+        config.serverMetadata().userinfo_endpoint
       ) {
         claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
       }

@@ -3,12 +3,13 @@ import { OAuthRouterError } from '../errors.js';
 import type { RouterContext } from '../middleware/context.js';
 
 /**
- * `POST /session` (exchange code → bearer session) and `POST /session/refresh` (rotation), for apps without
- * cookies. Bodies are JSON or form-encoded. Single-page apps on an allowlisted origin may call them cross-origin
- * (CORS without credentials: nothing ambient is involved).
+ * Adds `POST <mountPath>/session` (exchange code → bearer session) and `POST <mountPath>/session/refresh`
+ * (rotation) to `router`, for apps without cookies. Bodies are JSON or form-encoded. Single-page apps on an
+ * allowlisted origin may call them cross-origin (CORS without credentials: nothing ambient is involved); the CORS
+ * answer covers every route under mountPath.
  */
-export function sessionRoutes(context: RouterContext, limiter: RequestHandler[]): Router {
-  const router = express.Router();
+export function addSessionRoutes(router: Router, context: RouterContext, limiter: RequestHandler[]): void {
+  const { mountPath } = context.config;
   const bearer = () => {
     if (!context.bearer)
       throw new OAuthRouterError('invalid_request', 'App sessions are not enabled: configure appCallbacks', {
@@ -16,20 +17,19 @@ export function sessionRoutes(context: RouterContext, limiter: RequestHandler[])
       });
     return context.bearer;
   };
-  router.use(cors(context.config.appCallbacks?.corsOrigins ?? new Set()));
+  router.use(mountPath, cors(context.config.appCallbacks?.corsOrigins ?? new Set()));
   const body = [
     express.json({ limit: '4kb' }),
     express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }),
   ];
-  router.post('/session', ...limiter, ...body, async (req, res) => {
+  router.post(`${mountPath}/session`, ...limiter, ...body, async (req, res) => {
     const fields = (req.body ?? {}) as Record<string, unknown>;
     res.json(await bearer().exchange(fields.code, fields.codeVerifier));
   });
-  router.post('/session/refresh', ...limiter, ...body, async (req, res) => {
+  router.post(`${mountPath}/session/refresh`, ...limiter, ...body, async (req, res) => {
     const fields = (req.body ?? {}) as Record<string, unknown>;
     res.json(await bearer().refresh(fields.refreshToken));
   });
-  return router;
 }
 
 function cors(origins: ReadonlySet<string>): RequestHandler {

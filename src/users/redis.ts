@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Profile } from '../providers/types.js';
 import { guard } from '../stores/redis.js';
@@ -8,6 +9,7 @@ import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
  * {@link UserRepository} on Redis. Keys: `<prefix>user:<id>` (JSON), `<prefix>account:<provider>:<id>` →
  * user id, `<prefix>email:<email>` → user id (verified emails only), `<prefix>user-accounts:<id>` (list).
  * No multi-key transactions, so it works unchanged on Redis Cluster; uniqueness comes from `SET NX`.
+ * On a single Redis, a returning user's account → user lookup is one round trip (a read-only script).
  */
 export class RedisUserRepository implements UserRepository {
   readonly #client: Redis | Cluster;
@@ -28,8 +30,23 @@ export class RedisUserRepository implements UserRepository {
   }
 
   async findByAccount(account: LinkedAccount): Promise<OAuthUser | null> {
-    const id = await guard(() => this.#client.get(this.#accountKey(account)));
-    return id ? this.findById(id) : null;
+    // A cluster refuses a script that reads a key it was not given (the user key's slot is unknown up front).
+    if (this.#client.isCluster) {
+      const id = await guard(() => this.#client.get(this.#accountKey(account)));
+      return id ? this.findById(id) : null;
+    }
+    const json = await guard(() => this.#readThrough(this.#accountKey(account), `${this.#prefix}user:`));
+    return typeof json === 'string' ? (JSON.parse(json) as OAuthUser) : null;
+  }
+
+  /** GET the id at `key`, then GET `prefix + id`, in one round trip: EVALSHA, or EVAL once the script is unknown. */
+  async #readThrough(key: string, prefix: string): Promise<unknown> {
+    try {
+      return await this.#client.evalsha(READ_THROUGH_SHA, 1, key, prefix);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.#client.eval(READ_THROUGH, 1, key, prefix);
+    }
   }
 
   async findByVerifiedEmail(email: string): Promise<OAuthUser | null> {
@@ -79,6 +96,11 @@ export class RedisUserRepository implements UserRepository {
     return `${this.#prefix}user-accounts:${userId}`;
   }
 }
+
+const READ_THROUGH = `local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('GET', ARGV[1] .. id)`;
+const READ_THROUGH_SHA = createHash('sha1').update(READ_THROUGH).digest('hex');
 
 function accountOf(account: LinkedAccount): LinkedAccount {
   return { provider: account.provider, providerAccountId: account.providerAccountId };

@@ -1,4 +1,4 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 
 /**
  * A minimal browser for protocol tests: real HTTP over node:http (fetch would force Sec-Fetch-Mode: cors), a cookie jar per host:port, manual redirects
@@ -7,17 +7,6 @@ import { Agent, request as httpRequest } from 'node:http';
  */
 export class Browser {
   readonly jar = new Map<string, Map<string, string>>();
-  /** With `keepAlive`, connections are reused across requests as a real browser does; close() ends them. */
-  readonly #agent: Agent | false;
-
-  constructor(options: { keepAlive?: boolean } = {}) {
-    this.#agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 6 }) : false;
-  }
-
-  /** Closes the connections a keep-alive browser holds open. */
-  close(): void {
-    if (this.#agent) this.#agent.destroy();
-  }
 
   /** Sends one request with this browser's cookies for the URL's host, storing any Set-Cookie it gets back. */
   async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
@@ -27,7 +16,7 @@ export class Browser {
     if (cookies && cookies.size > 0 && !headers.has('cookie')) {
       headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     }
-    const res = await send(target, init.method ?? 'GET', headers, init.body, this.#agent);
+    const res = await send(target, init.method ?? 'GET', headers, init.body);
     this.store(target.host, res.headers.getSetCookie());
     return res;
   }
@@ -79,21 +68,17 @@ export class Browser {
   }
 }
 
-/**
- * One HTTP request with exactly the given headers, answered as a fetch Response (3xx not followed); a fresh
- * connection unless `agent` keeps them alive.
- */
+/** One HTTP request with exactly the given headers, answered as a fetch Response (3xx not followed). */
 export function send(
   url: URL,
   method: string,
   headers: Headers,
   body?: RequestInit['body'],
-  agent: Agent | false = false,
 ): Promise<Response> {
   const payload = body === undefined || body === null ? undefined : String(body);
   if (payload !== undefined && !headers.has('content-type')) headers.set('content-type', 'text/plain');
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers: Object.fromEntries(headers), agent }, (res) => {
+    const req = httpRequest(url, { method, headers: Object.fromEntries(headers), agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import * as client from 'openid-client';
+import { pkceChallenge } from '../../src/flow/oidc.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { authorize, sendCallback } from '../helpers/stack.js';
@@ -7,6 +9,20 @@ const redis = useRedis();
 const stack = useStack(() => ({ redisUrl: redis().url }));
 
 describe('PKCE', () => {
+  it('sends the S256 challenge openid-client computes for the stored verifier (RFC 7636 §4.2)', async () => {
+    for (const verifier of [
+      client.randomPKCECodeVerifier(),
+      client.randomPKCECodeVerifier(),
+      'a'.repeat(43),
+    ]) {
+      expect(pkceChallenge(verifier)).toBe(await client.calculatePKCECodeChallenge(verifier));
+    }
+    // RFC 7636 Appendix B's worked example.
+    expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
+  });
+
   it('the test provider itself refuses an authorization request without a code challenge', async () => {
     const login = await new Browser().request(stack().url('/auth/acme/login'));
     const url = new URL(login.headers.get('location') as string);

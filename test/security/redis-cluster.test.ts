@@ -34,6 +34,9 @@ describe('Redis Cluster (3 masters)', () => {
     const browser = new Browser();
     const { user } = (await (await signIn(stack, browser)).json()) as { user: { id: string } };
     expect((await browser.request(stack.url('/me'), { headers: json })).status).toBe(200);
+    // A returning sign-in finds the same user through the account key (read key by key on a cluster).
+    const again = (await (await signIn(stack, new Browser())).json()) as { user: { id: string } };
+    expect(again.user.id).toBe(user.id);
 
     await expireConnection(new RedisTokenRepository(client, 'oar:'), user.id);
     const results = await Promise.all(
