@@ -3,7 +3,7 @@
  * route), for express-oauth-router, express-openid-connect and passport with openid-client's strategy, all against
  * the same development OpenID provider and one private Redis. The provider, each app and this driver are separate
  * processes. Two kinds of sign-in:
- * - first: a new browser, so the provider shows its login form (two more provider requests);
+ * - first: a browser without cookies, so the provider shows its login form (two more provider requests);
  * - returning: the browser is still signed in at the provider and has granted the app, so the provider answers at
  *   once with a code, as Google does for a signed-in user; the app has no session for it (signed out).
  * One at a time and 8 concurrent; alternating contenders after a warm-up; medians, and ratios to
@@ -107,7 +107,7 @@ try {
     [
       `### sign-ins per second (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a new browser, through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratio: median over rounds of sign-ins/s against express-openid-connect's in the same round. CPU per sign-in: each process's CPU time per completed sign-in; figures at 8 concurrent; efficiency: median over rounds of express-openid-connect's app CPU per sign-in over this library's.`,
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a browser with no cookies (connections kept open, as after loading the app's page), through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratio: median over rounds of sign-ins/s against express-openid-connect's in the same round. CPU per sign-in: each process's CPU time per completed sign-in; figures at 8 concurrent; efficiency: median over rounds of express-openid-connect's app CPU per sign-in over this library's.`,
       '',
       '| sign-in | library | sign-ins/s, one at a time | sign-ins/s, 8 concurrent | ratio to express-openid-connect (8 concurrent) | app CPU per sign-in | app CPU efficiency vs express-openid-connect | provider CPU per sign-in | driver CPU per sign-in |',
       '|---|---|---|---|---|---|---|---|---|',
@@ -160,7 +160,11 @@ function prepare(kind: Kind, login: string, scenario: Scenario, concurrency: num
   );
 }
 
-/** Each browser signs in over and over for `seconds` (a first sign-in uses a new browser each time). */
+/**
+ * Each browser signs in over and over for `seconds`. Before a first sign-in it drops all its cookies (a new browser
+ * profile, unknown to the provider and the app); it keeps its connections open, as the browser of someone who just
+ * opened the app's page and clicked "Sign in" has them.
+ */
 async function signInRepeatedly(
   browsers: LeanBrowser[],
   kind: Kind,
@@ -171,14 +175,12 @@ async function signInRepeatedly(
   const until = performance.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
-    browsers.map(async (first) => {
-      let browser = first;
+    browsers.map(async (browser) => {
       while (performance.now() < until) {
         if (scenario === 'returning') {
           await signInAgain(browser, origin(kind), login);
         } else {
-          browser.close();
-          browser = new LeanBrowser();
+          browser.jar.clear();
           await signInThroughProvider(browser, origin(kind), login);
         }
         await checkSession(browser, origin(kind));

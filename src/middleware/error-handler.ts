@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import { sendRedirect } from '../routes/send-redirect.js';
 import type { RouterContext } from './context.js';
 
 /** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
@@ -30,7 +31,7 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
     const target = new URL(failureRedirect, context.config.baseUrl);
     target.searchParams.set('error', err.code);
     const location = failureRedirect.startsWith('/') ? `${target.pathname}${target.search}` : target.href;
-    res.redirect(req.method === 'POST' ? 303 : 302, location);
+    sendRedirect(res, req.method === 'POST' ? 303 : 302, location);
     return;
   }
   res.status(err.status).json(err.toJSON());

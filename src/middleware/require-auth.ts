@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { OAuthRouterError } from '../errors.js';
+import { sendRedirect } from '../routes/send-redirect.js';
 import { readSession } from '../session/session.js';
 import { getContext } from './context.js';
 
@@ -59,7 +60,7 @@ export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
     if (isPageNavigation(req)) {
       const target = new URL(options.signInPath ?? context.config.signInPath, context.config.baseUrl);
       target.searchParams.set('returnTo', req.originalUrl);
-      res.redirect(302, `${target.pathname}${target.search}`);
+      sendRedirect(res, 302, `${target.pathname}${target.search}`);
       return;
     }
     const err = new OAuthRouterError('unauthenticated', 'Not signed in');
@@ -75,7 +76,7 @@ function askForScopes(req: Request, res: Response, provider: string, missing: st
     const target = new URL(loginUrl, context.config.baseUrl);
     target.searchParams.set('scope', missing.join(' '));
     target.searchParams.set('returnTo', req.originalUrl);
-    res.redirect(302, `${target.pathname}${target.search}`);
+    sendRedirect(res, 302, `${target.pathname}${target.search}`);
     return;
   }
   const err = new OAuthRouterError('insufficient_scope', `Missing scopes for ${provider}`, { provider });

@@ -9,6 +9,7 @@ import { readSession } from '../session/session.js';
 import type { OAuthSessionData } from '../types/augment.js';
 import type { OAuthUser } from '../users/types.js';
 import { providerFor } from './provider-param.js';
+import { sendRedirect } from './send-redirect.js';
 
 /**
  * `GET|POST /:provider/callback`: consumes the state (single use, this browser, this provider), exchanges the
@@ -57,7 +58,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
     const target = flow.returnTo ?? config.successRedirect;
     if (target) {
-      res.redirect(req.method === 'POST' ? 303 : 302, target);
+      sendRedirect(res, req.method === 'POST' ? 303 : 302, target);
       return;
     }
     res.status(200).json({ user });
@@ -87,7 +88,7 @@ async function finishAppFlow(
     target.searchParams.set('error', error.code);
   }
   res.set('Cache-Control', 'no-store');
-  res.redirect(303, target.href);
+  sendRedirect(res, 303, target.href);
 }
 
 function logAppFlowError(context: RouterContext, err: OAuthRouterError): void {

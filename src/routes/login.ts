@@ -8,6 +8,7 @@ import { buildAuthorizationUrl } from '../flow/oidc.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import type { RouterContext } from '../middleware/context.js';
 import { providerFor } from './provider-param.js';
+import { sendRedirect } from './send-redirect.js';
 
 /**
  * `GET /:provider/login[?returnTo=/path]`: mints state, nonce and PKCE verifier, stores them with a TTL bound
@@ -46,7 +47,7 @@ export function loginRoute(context: RouterContext): RequestHandler {
       extraScopes,
       passThrough(req.query, providerClient.provider.loginParams),
     );
-    res.redirect(302, url.href);
+    sendRedirect(res, 302, url.href);
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { endSessionUrl } from '../flow/oidc.js';
 import { getBearerFamily, type RouterContext } from '../middleware/context.js';
+import { sendRedirect } from './send-redirect.js';
 
 /**
  * `POST /:provider/logout` (and `POST /logout`): destroys the server-side session, so the old cookie no
@@ -46,12 +47,12 @@ export function logoutRoute(context: RouterContext): RequestHandler {
       const back = new URL(config.logoutRedirect ?? config.baseUrl.href, config.baseUrl).href;
       const url = await endSessionUrl(providerClient, back);
       if (url) {
-        res.redirect(303, url.href);
+        sendRedirect(res, 303, url.href);
         return;
       }
     }
     if (config.logoutRedirect) {
-      res.redirect(303, config.logoutRedirect);
+      sendRedirect(res, 303, config.logoutRedirect);
       return;
     }
     res.status(204).end();
