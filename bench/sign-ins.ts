@@ -6,9 +6,10 @@
  * - first: a browser without cookies, so the provider shows its login form (two more provider requests);
  * - returning: the browser is still signed in at the provider and has granted the app, so the provider answers at
  *   once with a code, as Google does for a signed-in user; the app has no session for it (signed out).
- * One at a time and 8 concurrent; alternating contenders after a warm-up; medians, and ratios to
+ * 1, 8 and 32 concurrent users; alternating contenders after a warm-up; medians, and ratios to
  * express-openid-connect as the median of the per-round ratios. Every sign-in must end with a session that passes
- * the guard. Env: BENCH_ROUNDS (3), BENCH_SECONDS (5).
+ * the guard. Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP (5), BENCH_SCENARIOS (first,returning),
+ * BENCH_CONCURRENCY (1,8,32).
  */
 import type { ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -35,18 +36,27 @@ type Kind = (typeof KINDS)[number]['kind'];
 const ALL_SCENARIOS = ['first', 'returning'] as const;
 type Scenario = (typeof ALL_SCENARIOS)[number];
 const SCENARIOS = ALL_SCENARIOS.filter((s) => process.env.BENCH_SCENARIOS?.split(',').includes(s) ?? true);
-// 8 concurrent is always measured: the ratios are taken there.
-const CONCURRENCY = [...new Set([...(process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number), 8])];
+// Sign-ins/s is a capacity only once the machine is saturated: 32 concurrent users get there, 8 do not quite (the
+// busy column shows it), 1 shows latency. The headline ratio is taken at the highest concurrency measured.
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
+const HEADLINE = CONCURRENCY[CONCURRENCY.length - 1] as number;
 
-/** One measurement: sign-ins per second and CPU time per sign-in of the app, the provider and this driver. */
+/** One measurement: sign-ins per second and CPU time per sign-in of the app, the provider, this driver and Redis. */
 interface Sample {
   perSecond: number;
   appMs: number;
   providerMs: number;
   driverMs: number;
+  redisMs: number;
+  /** Share of the machine's cores the four used (near 1: saturated, so sign-ins/s is the capacity). */
+  busy: number;
 }
 
 const redis = await startRedis();
+const redisClient = redis.client();
 const ports = Object.fromEntries(
   await Promise.all(KINDS.map(async ({ kind }) => [kind, await freePort()] as const)),
 ) as Record<Kind, number>;
@@ -89,29 +99,51 @@ try {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const of = (kind: Kind, scenario: Scenario, concurrency: number) =>
     samples[key(kind, scenario, concurrency)] as Sample[];
-  const rows = SCENARIOS.flatMap((scenario) =>
+  const fixed = (value: number, digits: number) => value.toFixed(digits);
+  /** Median over rounds of `f(this library's sample, express-openid-connect's sample)` in the same round. */
+  const perRound = (kind: Kind, scenario: Scenario, c: number, f: (mine: Sample, eoc: Sample) => number) => {
+    const eoc = of('eoc', scenario, c);
+    return median(of(kind, scenario, c).map((s, i) => f(s, eoc[i] as Sample)));
+  };
+  const throughput = SCENARIOS.flatMap((scenario) =>
     KINDS.map(({ kind, label }) => {
-      const at = (c: number, field: keyof Sample) => {
-        const xs = samples[key(kind, scenario, c)];
-        return xs ? median(xs.map((s) => s[field])).toFixed(field === 'perSecond' ? 0 : 2) : '—';
-      };
-      const eoc8 = of('eoc', scenario, 8);
-      const mine = of(kind, scenario, 8);
-      const ratio = median(mine.map((s, i) => s.perSecond / (eoc8[i] as Sample).perSecond));
-      const efficiency = median(mine.map((s, i) => (eoc8[i] as Sample).appMs / s.appMs));
-      return `| ${scenario} | ${label} | ${at(1, 'perSecond')} | ${at(8, 'perSecond')} | ${ratio.toFixed(2)} | ${at(8, 'appMs')} ms | ${efficiency.toFixed(2)} | ${at(8, 'providerMs')} ms | ${at(8, 'driverMs')} ms |`;
+      const cells = CONCURRENCY.map((c) => fixed(median(of(kind, scenario, c).map((s) => s.perSecond)), 0));
+      const ratios = CONCURRENCY.filter((c) => c > 1).map((c) =>
+        fixed(
+          perRound(kind, scenario, c, (mine, eoc) => mine.perSecond / eoc.perSecond),
+          2,
+        ),
+      );
+      return `| ${scenario} | ${label} | ${[...cells, ...ratios].join(' | ')} |`;
     }),
   );
+  const cost = SCENARIOS.flatMap((scenario) =>
+    KINDS.map(({ kind, label }) => {
+      const at = (field: keyof Sample) => median(of(kind, scenario, HEADLINE).map((s) => s[field]));
+      const efficiency = perRound(kind, scenario, HEADLINE, (mine, eoc) => eoc.appMs / mine.appMs);
+      const busy = CONCURRENCY.filter((c) => c > 1).map(
+        (c) => `${fixed(100 * median(of(kind, scenario, c).map((s) => s.busy)), 0)}%`,
+      );
+      return `| ${scenario} | ${label} | ${fixed(at('appMs'), 2)} ms | ${fixed(efficiency, 2)} | ${fixed(at('providerMs'), 2)} ms | ${fixed(at('driverMs'), 2)} ms | ${fixed(at('redisMs'), 2)} ms | ${busy.join(' | ')} |`;
+    }),
+  );
+  const many = CONCURRENCY.filter((c) => c > 1);
   writeSection(
     'sign-ins',
     [
       `### sign-ins per second (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a browser with no cookies (connections kept open, as after loading the app's page), through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratio: median over rounds of sign-ins/s against express-openid-connect's in the same round. CPU per sign-in: each process's CPU time per completed sign-in; figures at 8 concurrent; efficiency: median over rounds of express-openid-connect's app CPU per sign-in over this library's.`,
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a browser with no cookies (connections kept open, as after loading the app's page), through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratios: median over rounds of the ratio to express-openid-connect within the round. Rate limiting is off in our router, as the peers have none.`,
       '',
-      '| sign-in | library | sign-ins/s, one at a time | sign-ins/s, 8 concurrent | ratio to express-openid-connect (8 concurrent) | app CPU per sign-in | app CPU efficiency vs express-openid-connect | provider CPU per sign-in | driver CPU per sign-in |',
-      '|---|---|---|---|---|---|---|---|---|',
-      ...rows,
+      `| sign-in | library | ${CONCURRENCY.map((c) => `sign-ins/s, ${c} concurrent`).join(' | ')} | ${many.map((c) => `ratio to express-openid-connect, ${c} concurrent`).join(' | ')} |`,
+      `|---|---|${[...CONCURRENCY, ...many].map(() => '---|').join('')}`,
+      ...throughput,
+      '',
+      `CPU time per completed sign-in at ${HEADLINE} concurrent, by process, and how busy the machine's cores were (all four processes together; near 100%: saturated, so sign-ins/s is the machine's capacity). Efficiency: express-openid-connect's app CPU per sign-in over this library's, median of per-round ratios.`,
+      '',
+      `| sign-in | library | app CPU | app CPU efficiency vs express-openid-connect | provider CPU | driver CPU | Redis CPU | ${many.map((c) => `cores busy, ${c} concurrent`).join(' | ')} |`,
+      `|---|---|---|---|---|---|---|${many.map(() => '---|').join('')}`,
+      ...cost,
     ].join('\n'),
   );
 } finally {
@@ -132,16 +164,36 @@ async function measure(
   issuer: string,
 ): Promise<Sample> {
   const browsers = await prepare(kind, login, scenario, concurrency);
-  const before = { app: await cpuMicros(origin(kind)), op: await cpuMicros(issuer), me: process.cpuUsage() };
+  const before = {
+    app: await cpuMicros(origin(kind)),
+    op: await cpuMicros(issuer),
+    redis: await redisCpuMicros(),
+    me: process.cpuUsage(),
+  };
   const count = await signInRepeatedly(browsers, kind, login, scenario, SECONDS);
   const me = process.cpuUsage(before.me);
+  const used = {
+    app: (await cpuMicros(origin(kind))) - before.app,
+    op: (await cpuMicros(issuer)) - before.op,
+    redis: (await redisCpuMicros()) - before.redis,
+    me: me.user + me.system,
+  };
   const perSignIn = (micros: number) => micros / count / 1000;
   return {
     perSecond: count / SECONDS,
-    appMs: perSignIn((await cpuMicros(origin(kind))) - before.app),
-    providerMs: perSignIn((await cpuMicros(issuer)) - before.op),
-    driverMs: perSignIn(me.user + me.system),
+    appMs: perSignIn(used.app),
+    providerMs: perSignIn(used.op),
+    driverMs: perSignIn(used.me),
+    redisMs: perSignIn(used.redis),
+    busy: (used.app + used.op + used.redis + used.me) / (SECONDS * 1e6 * cpus().length),
   };
+}
+
+/** CPU time redis-server has used so far (INFO cpu), in microseconds. */
+async function redisCpuMicros(): Promise<number> {
+  const info = await redisClient.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1e6;
 }
 
 /** Warms a contender up: sign-ins for `seconds`, not counted. */
