@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { followRedirects } from '../test/helpers/browser.js';
 
 /** What the sign-in walk reads of an answer; a fetch `Response` has the same shape. */
 export interface Answer {
@@ -72,22 +73,12 @@ export class LeanBrowser implements BrowserLike {
     };
   }
 
-  async follow(
+  follow(
     url: string | URL,
     stop: (next: URL) => boolean = () => false,
     init: RequestInit = {},
   ): Promise<{ res: Answer; url: URL }> {
-    let current = new URL(url);
-    let res = await this.request(current, init);
-    for (let hops = 0; hops < 20 && res.status >= 300 && res.status < 400; hops++) {
-      const location = res.headers.get('location');
-      if (!location) break;
-      const next = new URL(location, current);
-      if (stop(next)) return { res, url: next };
-      current = next;
-      res = await this.request(current);
-    }
-    return { res, url: current };
+    return followRedirects((target, options) => this.request(target, options), url, stop, init);
   }
 
   /** Closes the connections this browser keeps open. */

@@ -22,23 +22,12 @@ export class Browser {
   }
 
   /** Follows redirects from `url` until a response is not a redirect or `stop(url)` says to stop. */
-  async follow(
+  follow(
     url: string | URL,
     stop: (next: URL) => boolean = () => false,
     init: RequestInit = {},
   ): Promise<{ res: Response; url: URL }> {
-    let current = new URL(url);
-    let res = await this.request(current, init);
-    for (let hops = 0; hops < 20 && res.status >= 300 && res.status < 400; hops++) {
-      const location = res.headers.get('location');
-      if (!location) break;
-      const next = new URL(location, current);
-      if (stop(next)) return { res, url: next };
-      await res.arrayBuffer();
-      current = next;
-      res = await this.request(current);
-    }
-    return { res, url: current };
+    return followRedirects((target, options) => this.request(target, options), url, stop, init);
   }
 
   /** The value of a cookie this browser holds for a host, if any. */
@@ -95,4 +84,35 @@ export function send(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** An answer as far as following redirects needs it (a fetch Response, or the bench's lighter one). */
+export interface RedirectAnswer {
+  status: number;
+  headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * Sends `url` with `request`, then follows redirects (at most 20, GET, the body of each drained) until an answer is
+ * not a redirect or `stop(next)` says to stop at the next URL.
+ */
+export async function followRedirects<A extends RedirectAnswer>(
+  request: (url: URL, init?: RequestInit) => Promise<A>,
+  url: string | URL,
+  stop: (next: URL) => boolean,
+  init: RequestInit,
+): Promise<{ res: A; url: URL }> {
+  let current = new URL(url);
+  let res = await request(current, init);
+  for (let hops = 0; hops < 20 && res.status >= 300 && res.status < 400; hops++) {
+    const location = res.headers.get('location');
+    if (!location) break;
+    const next = new URL(location, current);
+    if (stop(next)) return { res, url: next };
+    await res.arrayBuffer();
+    current = next;
+    res = await request(current);
+  }
+  return { res, url: current };
 }
