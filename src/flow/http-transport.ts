@@ -94,7 +94,10 @@ function send(
       url,
       { method, headers, agent: agents[secure ? 'https:' : 'http:'], signal },
       (res) => {
-        readBody(res).then((bytes) => resolve(toResponse(res, bytes)), fail);
+        // toResponse throws on a body it cannot decode: that must reject too, not leave the call hanging.
+        readBody(res)
+          .then((bytes) => toResponse(res, bytes))
+          .then(resolve, fail);
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {

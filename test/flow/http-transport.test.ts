@@ -80,6 +80,21 @@ describe('provider HTTP transport (openid-client customFetch)', () => {
     }
   });
 
+  it('rejects, rather than hangs, on a compressed answer it cannot decode', async () => {
+    const base = await serve((req, res) => {
+      const corrupt = req.url === '/corrupt';
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': corrupt ? 'gzip' : 'zstd',
+      });
+      res.end('{"not":"compressed"}');
+    });
+    await expect(providerFetch(`${base}/corrupt`, manual)).rejects.toThrow();
+    await expect(providerFetch(`${base}/zstd`, manual)).rejects.toThrow(
+      /unsupported content-encoding "zstd"/,
+    );
+  });
+
   it('refuses an answer larger than 4 MB instead of buffering it', async () => {
     const base = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
