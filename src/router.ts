@@ -8,7 +8,7 @@ import { OAuthRouterError } from './errors.js';
 import { createProviderClient } from './flow/oidc.js';
 import { type RouterContext, setBearerFamily, setContext } from './middleware/context.js';
 import { errorHandler, sendError } from './middleware/error-handler.js';
-import { OAuthRequest } from './middleware/oauth-request.js';
+import { ensureOAuthAccessor } from './middleware/oauth-request.js';
 import { createRateLimiter } from './middleware/rate-limit.js';
 import { sameOrigin } from './middleware/same-origin.js';
 import { callbackRoute } from './routes/callback.js';
@@ -172,7 +172,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     inFlight += 1;
     res.on('close', finished);
     setContext(req, context);
-    req.oauth = new OAuthRequest(req, context);
+    ensureOAuthAccessor(req);
     // A store outage must not leave the request looking signed out (or in): answer 503 and stop.
     session(req, res, (err?: unknown) => {
       if (err) {

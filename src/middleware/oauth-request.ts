@@ -3,7 +3,8 @@ import { isLoopback } from '../config/resolve.js';
 import { OAuthRouterError } from '../errors.js';
 import type { ConnectionInfo } from '../tokens/types.js';
 import type { TokenVault } from '../tokens/vault.js';
-import type { RouterContext } from './context.js';
+import { getContext, type RouterContext } from './context.js';
+import { requestAccessor } from './request-accessor.js';
 
 /** Options of {@link OAuthRequest.disconnect}. */
 export interface DisconnectOptions {
@@ -19,7 +20,7 @@ export class OAuthRequest {
   readonly #req: Request;
   readonly #context: RouterContext;
 
-  /** @internal Built by `oauthRouter()` for each request. */
+  /** @internal Built on the first read of `req.oauth` of a request that passed through `oauthRouter()`. */
   constructor(req: Request, context: RouterContext) {
     this.#req = req;
     this.#context = context;
@@ -97,6 +98,25 @@ export class OAuthRequest {
     return { vault, userId };
   }
 }
+
+const OAUTH = Symbol('express-oauth-router.oauth');
+type WithOAuth = Request & { [OAUTH]?: OAuthRequest };
+
+/**
+ * Makes `req.oauth` available on requests that passed through `oauthRouter()`. It is built on first read, so the
+ * many requests that never use it cost no allocation.
+ */
+export const ensureOAuthAccessor = requestAccessor<OAuthRequest>('oauth', {
+  get(req) {
+    const request = req as WithOAuth;
+    const built = request[OAUTH];
+    if (built) return built;
+    const context = getContext(request);
+    if (!context) return undefined;
+    request[OAUTH] = new OAuthRequest(request, context);
+    return request[OAUTH];
+  },
+});
 
 function checkApiUrl(url: string | URL): URL {
   let target: URL;

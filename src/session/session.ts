@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Session, SessionData, Store } from 'express-session';
 import onHeaders from 'on-headers';
 import type { ResolvedConfig } from '../config/types.js';
+import { requestAccessor } from '../middleware/request-accessor.js';
 import { readSessionId, sessionCookieHeader } from './session-cookie.js';
 
 /** What the session middleware needs besides the resolved config. */
@@ -101,46 +101,22 @@ const STATE = Symbol('express-oauth-router.session');
 type WithState = { [STATE]?: SessionState };
 const stateOf = (req: object): SessionState | undefined => (req as WithState)[STATE];
 
-// `req.session` is an accessor on the Express request prototype, defined once: a property defined on each request
-// object instead moves it into V8's slow dictionary mode, which every later property read of the request pays for.
-// Without state of ours (another app in the process, or express-session itself) it acts as a plain property.
-const SESSION_ACCESSOR: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: Request) {
-    return stateOf(this)?.materialize() ?? undefined;
+// `req.session` is built on first read. Without state of ours (another app in the process, or express-session
+// itself) it acts as a plain property.
+const ensureSessionAccessor = requestAccessor<LiveSession | null>('session', {
+  get: (req) => stateOf(req)?.materialize() ?? undefined,
+  set(req, value) {
+    const state = stateOf(req);
+    state?.replace(value);
+    return state !== undefined;
   },
-  set(this: Request, value: LiveSession | null | undefined) {
-    const state = stateOf(this);
-    if (state) state.replace(value);
-    else
-      Object.defineProperty(this, 'session', { configurable: true, enumerable: true, writable: true, value });
-  },
-};
-const withAccessor = new WeakSet<object>();
+});
 
 function attach(req: Request, state: SessionState): void {
   (req as WithState)[STATE] = state;
   // A plain property: the id of the stored session, or undefined until a new session is generated.
   if (state.cookieId !== undefined && state.loaded) req.sessionID = state.cookieId;
-  const base = requestBase(req);
-  if (withAccessor.has(base)) return;
-  Object.defineProperty(base, 'session', SESSION_ACCESSOR);
-  withAccessor.add(base);
-}
-
-/**
- * The object just above `http.IncomingMessage.prototype` in the request's prototype chain: Express's own request
- * prototype, which every app built from that copy of Express inherits (Express swaps in an app's prototype as a
- * request enters each app or sub-app). A request that is not an IncomingMessage gets the accessor itself.
- */
-function requestBase(req: Request): object {
-  let current: object = req;
-  for (let proto = Object.getPrototypeOf(req); proto; proto = Object.getPrototypeOf(proto)) {
-    if (proto === IncomingMessage.prototype) return current;
-    current = proto;
-  }
-  return req;
+  ensureSessionAccessor(req);
 }
 
 /** One request's session: loaded data, the live `req.session` once built, and what the store holds. */
