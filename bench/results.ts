@@ -1,13 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { BEFORE_REVISION } from './support.js';
 
 const FILE = 'bench/RESULTS.md';
 const LABELS: Record<string, string> = {
   bare: 'bare Express 5',
+  'one-read': 'hand-written: signed cookie + one Redis GET, nothing else (yardstick)',
   floor: 'express-session + connect-redis 8.1 (hand-written check)',
   passport: 'passport session',
   eoc: 'express-openid-connect `requiresAuth()`',
-  'ours-before': 'express-oauth-router before this change (express-session on every request)',
+  'ours-before': `express-oauth-router at ${BEFORE_REVISION}`,
   ours: 'express-oauth-router `requireAuth()`',
 };
 

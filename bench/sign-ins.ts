@@ -9,7 +9,7 @@
  * 1, 8 and 32 concurrent users; alternating contenders after a warm-up; medians, and ratios to
  * express-openid-connect as the median of the per-round ratios. Every sign-in must end with a session that passes
  * the guard. Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP (5), BENCH_SCENARIOS (first,returning),
- * BENCH_CONCURRENCY (1,8,32).
+ * BENCH_CONCURRENCY (1,8,32), BENCH_BEFORE (a git revision of this library to measure alongside, as `ours-before`).
  */
 import type { ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -17,13 +17,33 @@ import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { LeanBrowser } from './lean-browser.js';
 import { writeSection } from './results.js';
-import { signInAgain, signInThroughProvider, startBenchProcess, startContender } from './support.js';
+import {
+  BEFORE_REVISION,
+  removeBeforeCheckout,
+  signInAgain,
+  signInThroughProvider,
+  startBenchProcess,
+  startContender,
+} from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
+// BENCH_BEFORE=<git revision> adds our router as it was at that revision (`ours-before`), for a before/after
+// measured in the same run.
+const WITH_BEFORE = process.env.BENCH_BEFORE !== undefined;
 const KINDS = [
   { kind: 'ours', label: 'express-oauth-router', login: '/auth/dev/login', callback: '/auth/dev/callback' },
+  ...(WITH_BEFORE
+    ? [
+        {
+          kind: 'ours-before',
+          label: `express-oauth-router at ${BEFORE_REVISION}`,
+          login: '/auth/dev/login',
+          callback: '/auth/dev/callback',
+        } as const,
+      ]
+    : []),
   { kind: 'eoc', label: 'express-openid-connect', login: '/login', callback: '/callback' },
   {
     kind: 'passport-oidc',
@@ -64,13 +84,7 @@ const origin = (kind: Kind) => `http://127.0.0.1:${ports[kind]}`;
 const children: ChildProcess[] = [];
 try {
   const provider = await startBenchProcess('bench/servers/provider.ts', 'provider', {
-    BENCH_CLIENTS: JSON.stringify(
-      KINDS.map(({ kind, callback }) => ({
-        client_id: `bench-${kind === 'passport-oidc' ? 'passport' : kind}`,
-        client_secret: 'bench-secret-0123456789',
-        redirect_uris: [`${origin(kind)}${callback}`],
-      })),
-    ),
+    BENCH_CLIENTS: JSON.stringify(clients()),
   });
   children.push(provider.child);
   const issuer = provider.ready;
@@ -148,7 +162,22 @@ try {
   );
 } finally {
   for (const child of children) child.kill('SIGINT');
+  removeBeforeCheckout();
   await redis.stop();
+}
+
+/** The provider's clients: one per library; `ours` and `ours-before` share theirs, as contender.ts does. */
+function clients(): { client_id: string; client_secret: string; redirect_uris: string[] }[] {
+  const byId = new Map<string, string[]>();
+  for (const { kind, callback } of KINDS) {
+    const id = `bench-${kind === 'passport-oidc' ? 'passport' : kind === 'ours-before' ? 'ours' : kind}`;
+    byId.set(id, [...(byId.get(id) ?? []), `${origin(kind)}${callback}`]);
+  }
+  return [...byId].map(([client_id, redirect_uris]) => ({
+    client_id,
+    client_secret: 'bench-secret-0123456789',
+    redirect_uris,
+  }));
 }
 
 /** CPU time used so far by the process serving `base` (a contender or the provider). */

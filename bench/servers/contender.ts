@@ -1,6 +1,7 @@
 /**
  * One benchmark contender in its own process: a protected route behind each library's guard.
- * BENCH_KIND: bare | floor | passport | ours | eoc. Prints "READY" when listening on PORT.
+ * BENCH_KIND: bare | floor | one-read | passport | ours | ours-before | eoc | passport-oidc. Prints "READY" when
+ * listening on PORT.
  */
 import '../../example-app/dev-provider/url-parse-polyfill.js';
 import { RedisStore } from 'connect-redis';
@@ -87,6 +88,45 @@ if (kind === 'bare') {
       else res.sendStatus(401);
     });
   }
+} else if (kind === 'one-read') {
+  // The least a check of a Redis-backed session can do: verify the signed cookie, one GET, parse, pass. No session
+  // object, no expiry or revocation handling, no API: a yardstick for the cost of our design, not a library.
+  const { readSessionId, sessionCookieHeader } = await import('../../src/session/session-cookie.js');
+  const redis = new Redis(env.REDIS_URL as string, { enableAutoPipelining: true });
+  const id = 'one-read-session-0123456789abcdef';
+  app.get('/bench-login', async (_req, res) => {
+    const user = {
+      id: 'u1',
+      name: 'Bench',
+      email: 'bench@example.test',
+      emailVerified: true,
+      avatarUrl: null,
+    };
+    const stored = { cookie: { path: '/', httpOnly: true }, oauth: { user, provider: 'dev', scopes: {} } };
+    await redis.set(`one-read:${id}`, JSON.stringify(stored), 'EX', 3600);
+    res.setHeader('set-cookie', sessionCookieHeader('sid', id, secret, { httpOnly: true, path: '/' }));
+    res.send('in');
+  });
+  app.use((req, _res, next) => {
+    const sid = readSessionId(req.headers.cookie, 'sid', [secret]);
+    if (!sid) {
+      next();
+      return;
+    }
+    redis.get(`one-read:${sid}`).then((json) => {
+      const stored = json ? (JSON.parse(json) as { oauth?: { user?: Express.User } }) : undefined;
+      if (stored?.oauth?.user) req.user = stored.oauth.user;
+      next();
+    }, next);
+  });
+  app.get(
+    '/protected',
+    (req, res, next) => {
+      if (req.user) next();
+      else res.sendStatus(401);
+    },
+    ok,
+  );
 } else if (kind === 'ours' || kind === 'ours-before') {
   app.use(
     oauthRouter({
