@@ -93,16 +93,32 @@ if (kind === 'bare') {
   // object, no expiry or revocation handling, no API: a yardstick for the cost of our design, not a library.
   const { readSessionId, sessionCookieHeader } = await import('../../src/session/session-cookie.js');
   const redis = new Redis(env.REDIS_URL as string, { enableAutoPipelining: true });
-  const id = 'one-read-session-0123456789abcdef';
+  const id = 'one-read-session-0123456789abcdefghij'; // as long as a generated id (24 bytes, base64url)
   app.get('/bench-login', async (_req, res) => {
-    const user = {
-      id: 'u1',
-      name: 'Bench',
-      email: 'bench@example.test',
-      emailVerified: true,
-      avatarUrl: null,
+    // The shape and size of what our router stores for a signed-in user.
+    const stored = {
+      cookie: {
+        originalMaxAge: 2_592_000_000,
+        expires: new Date(Date.now() + 2_592_000_000).toISOString(),
+        secure: false,
+        httpOnly: true,
+        path: '/',
+        sameSite: 'lax',
+      },
+      oauth: {
+        user: {
+          id: '7f1c2a9e-5b0d-4c8e-9a61-3e2f4d5c6b7a',
+          name: 'Bench User',
+          email: 'bench@example.test',
+          emailVerified: true,
+          avatarUrl: null,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+        provider: 'dev',
+        signedInAt: Date.now(),
+        scopes: { dev: ['openid', 'email', 'profile'] },
+      },
     };
-    const stored = { cookie: { path: '/', httpOnly: true }, oauth: { user, provider: 'dev', scopes: {} } };
     await redis.set(`one-read:${id}`, JSON.stringify(stored), 'EX', 3600);
     res.setHeader('set-cookie', sessionCookieHeader('sid', id, secret, { httpOnly: true, path: '/' }));
     res.send('in');
