@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: requests/s and latency of a protected route with a valid session, for our `requireAuth()`
+ * `npm run bench:protected` (and the first part of `npm run bench`): requests/s and latency of a protected route with a valid session, for our `requireAuth()`
  * against bare Express, a hand-written express-session + connect-redis check (the floor), passport's session
  * and express-openid-connect's `requiresAuth()`. Every contender is its own process; wrk is the load generator
  * (another process); a private redis-server and the development OpenID provider run on loopback. Rounds

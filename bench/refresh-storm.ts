@@ -4,14 +4,13 @@
  * the time until every call has completed. Provider: the development OpenID provider with refresh-token rotation.
  */
 import '../example-app/dev-provider/url-parse-polyfill.js';
-import { cpus } from 'node:os';
 import { RedisTokenRepository } from '../src/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { authorize, sendCallback } from '../test/helpers/stack.js';
 import { expireConnection } from '../test/helpers/vault.js';
 import { startFleet } from '../test/helpers/workers.js';
-import { writeSection } from './results.js';
+import { machine, writeSection } from './results.js';
 
 const redis = await startRedis();
 const fleet = await startFleet(redis.url, 3);
@@ -56,7 +55,7 @@ try {
     [
       `### refresh storm (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Concurrent req.oauth.fetch calls on one expired token; the provider rotates refresh tokens (a second use would fail).`,
+      `${machine()}. Concurrent req.oauth.fetch calls on one expired token; the provider rotates refresh tokens (a second use would fail).`,
       '',
       '| app processes | concurrent calls | token-endpoint calls | failed calls | time until all completed |',
       '|---|---|---|---|---|',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { BEFORE_REVISION } from './support.js';
@@ -12,6 +13,27 @@ const LABELS: Record<string, string> = {
   'ours-before': `express-oauth-router at ${BEFORE_REVISION}`,
   ours: 'express-oauth-router `requireAuth()`',
 };
+
+const MEASURED = [
+  'express',
+  'express-session',
+  'connect-redis',
+  'ioredis',
+  'passport',
+  'express-openid-connect',
+  'openid-client',
+  'oidc-provider',
+];
+
+/** The machine and the versions measured, for the first line of every section: "Machine: …; versions: …". */
+export function machine(): string {
+  // Read from node_modules directly: some packages' export maps hide their package.json from require.
+  const version = (name: string) =>
+    (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+  const redis = /v=(\S+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? '?';
+  const packages = MEASURED.map((name) => `${name} ${version(name)}`).join(', ');
+  return `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; versions: ${packages}, redis-server ${redis}`;
+}
 
 /** Prints a table of medians with ratios to bare Express and the floor, and records it in bench/RESULTS.md. */
 export async function writeResults(
@@ -29,9 +51,7 @@ export async function writeResults(
     `<!-- ${name} -->`,
     `### ${name} (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${Object.entries(
-      settings,
-    )
+    `${machine()}; ${Object.entries(settings)
       .map(([k, v]) => `${k} ${v}`)
       .join(
         ', ',

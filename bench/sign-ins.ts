@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { LeanBrowser } from './lean-browser.js';
-import { writeSection } from './results.js';
+import { machine, writeSection } from './results.js';
 import {
   BEFORE_REVISION,
   removeBeforeCheckout,
@@ -147,7 +147,7 @@ try {
     [
       `### sign-ins per second (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a browser with no cookies (connections kept open, as after loading the app's page), through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratios: median over rounds of the ratio to express-openid-connect within the round. Rate limiting is off in our router, as the peers have none.`,
+      `${machine()}; ${ROUNDS} alternating rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per contender; the provider (its id_token carries the profile, as Google's does), each app, this driver and Redis are separate processes sharing the cores. *first*: a browser with no cookies (connections kept open, as after loading the app's page), through the provider's login form; *returning*: still signed in at the provider, which answers with a code at once. Ratios: median over rounds of the ratio to express-openid-connect within the round. Rate limiting is off in our router, as the peers have none.`,
       '',
       `| sign-in | library | ${CONCURRENCY.map((c) => `sign-ins/s, ${c} concurrent`).join(' | ')} | ${many.map((c) => `ratio to express-openid-connect, ${c} concurrent`).join(' | ')} |`,
       `|---|---|${[...CONCURRENCY, ...many].map(() => '---|').join('')}`,

@@ -26,7 +26,10 @@ app.use((_req, _res, next) => {
   served += 1;
   next();
 });
-app.get('/__bench/usage', (_req, res) => {
+app.get('/__bench/usage', (req, res) => {
+  // ?gc=1 (with --expose-gc): collect first, so heapUsed is what the process holds, not garbage awaiting collection.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (req.query.gc === '1' && collect) collect();
   const cpu = process.cpuUsage();
   // `monotonicMicros` is on the clock V8's CPU profiles use, so a profile can be cut to a measured window.
   res.json({
@@ -34,6 +37,8 @@ app.get('/__bench/usage', (_req, res) => {
     cpuMicros: cpu.user + cpu.system,
     at: performance.now(),
     monotonicMicros: Number(process.hrtime.bigint() / 1000n),
+    rss: process.memoryUsage.rss(),
+    heapUsed: process.memoryUsage().heapUsed,
   });
 });
 const ok = (_req: express.Request, res: express.Response) => {
