@@ -114,6 +114,20 @@ describe('session layer', () => {
     expect((await json(browser, '/peek')).body).toEqual({ visits: 0 });
   });
 
+  it('answers a typed error without details for a stored session that is not JSON, and leaves it for the operator', async () => {
+    const browser = new Browser();
+    await signIn(stack(), browser);
+    const key = `${PREFIX}${sessionId(browser)}`;
+    await redis().client().set(key, '{"cookie":{"path":"/"},"oauth":', 'EX', 600);
+    const res = await browser.request(stack().url('/me'), { headers: { accept: 'application/json' } });
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ error: 'internal_error', message: expect.any(String) });
+    expect(text).not.toMatch(/SyntaxError|JSON|at .*\.js/);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await redis().client().get(key)).toBe('{"cookie":{"path":"/"},"oauth":');
+  });
+
   it('refuses a session cookie whose signature was forged or whose id was swapped', async () => {
     const victim = new Browser();
     expect((await signIn(stack(), victim)).status).toBe(200);
