@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { followRedirects } from '../test/helpers/browser.js';
+import { applySetCookie, type CookieJar, cookieHeader, followRedirects } from '../test/helpers/browser.js';
 
 /** What the sign-in walk reads of an answer; a fetch `Response` has the same shape. */
 export interface Answer {
@@ -11,7 +11,7 @@ export interface Answer {
 
 /** What the sign-in walk needs of a browser: test/helpers/browser.ts's Browser and {@link LeanBrowser} both fit. */
 export interface BrowserLike {
-  readonly jar: Map<string, Map<string, string>>;
+  readonly jar: CookieJar;
   request(url: string | URL, init?: RequestInit): Promise<Answer>;
   follow(
     url: string | URL,
@@ -27,16 +27,14 @@ export interface BrowserLike {
  * correct HTTP client allows.
  */
 export class LeanBrowser implements BrowserLike {
-  readonly jar = new Map<string, Map<string, string>>();
+  readonly jar: CookieJar = new Map();
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 6 });
 
   async request(url: string | URL, init: RequestInit = {}): Promise<Answer> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
-    const cookies = this.jar.get(target.host);
-    if (cookies && cookies.size > 0) {
-      headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
+    const cookie = cookieHeader(this.jar, target.host);
+    if (cookie !== undefined) headers.cookie = cookie;
     const body = init.body === undefined || init.body === null ? undefined : String(init.body);
     const answer = await new Promise<{
       status: number;
@@ -59,7 +57,7 @@ export class LeanBrowser implements BrowserLike {
       req.end(body);
     });
     for (const line of (answer.raw['set-cookie'] as string[] | undefined) ?? [])
-      this.#store(target.host, line);
+      applySetCookie(this.jar, target.host, line);
     return {
       status: answer.status,
       headers: {
@@ -84,20 +82,5 @@ export class LeanBrowser implements BrowserLike {
   /** Closes the connections this browser keeps open. */
   close(): void {
     this.#agent.destroy();
-  }
-
-  #store(host: string, line: string): void {
-    const semicolon = line.indexOf(';');
-    const pair = semicolon === -1 ? line : line.slice(0, semicolon);
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    const attributes = semicolon === -1 ? '' : line.slice(semicolon).toLowerCase();
-    const expires = /;\s*expires=([^;]*)/.exec(attributes)?.[1];
-    const expired =
-      /;\s*max-age=0(;|$)/.test(attributes) || (expires !== undefined && Date.parse(expires) < Date.now());
-    const cookies = this.jar.get(host) ?? new Map<string, string>();
-    if (expired) cookies.delete(name);
-    else cookies.set(name, pair.slice(eq + 1).trim());
-    this.jar.set(host, cookies);
   }
 }

@@ -1,23 +1,21 @@
 import { request as httpRequest } from 'node:http';
 
 /**
- * A minimal browser for protocol tests: real HTTP over node:http (fetch would force Sec-Fetch-Mode: cors), a cookie jar per host:port, manual redirects
- * (so each hop can be inspected or tampered with). Cookie paths and expiry are honoured only as far as the
- * flows need: Max-Age=0 / past Expires delete.
+ * A minimal browser for protocol tests: real HTTP over node:http (fetch would force Sec-Fetch-Mode: cors), a cookie
+ * jar per host:port, manual redirects (so each hop can be inspected or tampered with). Cookie paths and expiry are
+ * honoured only as far as the flows need: Max-Age=0 / past Expires delete.
  */
 export class Browser {
-  readonly jar = new Map<string, Map<string, string>>();
+  readonly jar: CookieJar = new Map();
 
   /** Sends one request with this browser's cookies for the URL's host, storing any Set-Cookie it gets back. */
   async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
     const headers = new Headers(init.headers);
-    const cookies = this.jar.get(target.host);
-    if (cookies && cookies.size > 0 && !headers.has('cookie')) {
-      headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    }
+    const cookie = cookieHeader(this.jar, target.host);
+    if (cookie !== undefined && !headers.has('cookie')) headers.set('cookie', cookie);
     const res = await send(target, init.method ?? 'GET', headers, init.body);
-    this.store(target.host, res.headers.getSetCookie());
+    for (const line of res.headers.getSetCookie()) applySetCookie(this.jar, target.host, line);
     return res;
   }
 
@@ -37,24 +35,38 @@ export class Browser {
 
   /** Sets (or with undefined, removes) a cookie by hand, as an attacker controlling this browser could. */
   setCookie(host: string, name: string, value: string | undefined): void {
-    const cookies = this.jar.get(host) ?? new Map<string, string>();
-    if (value === undefined) cookies.delete(name);
-    else cookies.set(name, value);
-    this.jar.set(host, cookies);
+    putCookie(this.jar, host, name, value);
   }
+}
 
-  private store(host: string, setCookies: string[]): void {
-    for (const line of setCookies) {
-      const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const expired = attributes.some(
-        (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()),
-      );
-      this.setCookie(host, name, expired ? undefined : value);
-    }
-  }
+/** Cookies by host:port, then by name. */
+export type CookieJar = Map<string, Map<string, string>>;
+
+/** The Cookie header `jar` sends to `host`, or undefined when it holds no cookie there. */
+export function cookieHeader(jar: CookieJar, host: string): string | undefined {
+  const cookies = jar.get(host);
+  if (!cookies || cookies.size === 0) return undefined;
+  return [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/** Applies one Set-Cookie line to `jar`: stores the cookie, or deletes it when Max-Age=0 or Expires is past. */
+export function applySetCookie(jar: CookieJar, host: string, line: string): void {
+  const semicolon = line.indexOf(';');
+  const pair = semicolon === -1 ? line : line.slice(0, semicolon);
+  const eq = pair.indexOf('=');
+  const name = pair.slice(0, eq).trim();
+  const attributes = semicolon === -1 ? '' : line.slice(semicolon).toLowerCase();
+  const expires = /;\s*expires=([^;]*)/.exec(attributes)?.[1];
+  const expired =
+    /;\s*max-age=0(;|$)/.test(attributes) || (expires !== undefined && Date.parse(expires) < Date.now());
+  putCookie(jar, host, name, expired ? undefined : pair.slice(eq + 1).trim());
+}
+
+function putCookie(jar: CookieJar, host: string, name: string, value: string | undefined): void {
+  const cookies = jar.get(host) ?? new Map<string, string>();
+  if (value === undefined) cookies.delete(name);
+  else cookies.set(name, value);
+  jar.set(host, cookies);
 }
 
 /** One HTTP request with exactly the given headers, answered as a fetch Response (3xx not followed). */
