@@ -145,7 +145,10 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
 
   app.get('/signed-out', (req, res) => {
     const error = typeof req.query.error === 'string' ? req.query.error : undefined;
-    res.type('html').send(error ? errorPage(error) : signInPage(auth.providers(), 'You are signed out.'));
+    const expected = typeof req.query.expected === 'string' ? req.query.expected : undefined;
+    res
+      .type('html')
+      .send(error ? errorPage(error, expected) : signInPage(auth.providers(), 'You are signed out.'));
   });
 
   app.get('/api-demo', requireAuth(), async (req, res, next) => {

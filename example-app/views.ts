@@ -18,6 +18,8 @@ const ERROR_TEXT: Record<string, string> = {
   email_conflict:
     'An account with this email already exists. Sign in with the provider you used before, then connect this one from your dashboard.',
   account_conflict: 'That provider account is already connected to another user.',
+  account_mismatch:
+    'You signed in at the provider with a different account than the one connected here. Nothing was changed.',
   store_unavailable: 'The service is briefly unavailable. Please try again shortly.',
   invalid_request: 'That request was not valid.',
   rate_limited: 'Too many attempts. Please wait a few seconds and try again.',
@@ -91,9 +93,12 @@ export function apiPage(url: string, status: number, body: string): string {
 }
 
 /** A friendly page for each error code the library produces. */
-export function errorPage(code: string): string {
+export function errorPage(code: string, expectedAccount?: string): string {
   const text = ERROR_TEXT[code] ?? 'Something went wrong while signing in.';
+  const expected = expectedAccount
+    ? `<p id="expected">Sign in with <strong>${esc(expectedAccount)}</strong> to reconnect, or sign out first to use another account.</p>`
+    : '';
   return layout(
-    `<p class="error" id="error" data-code="${esc(code)}">${esc(text)}</p><p><a class="button" href="/">Back</a></p>`,
+    `<p class="error" id="error" data-code="${esc(code)}">${esc(text)}</p>${expected}<p><a class="button" href="/">Back</a></p>`,
   );
 }

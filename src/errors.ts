@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'not_connected'
   | 'token_unreadable'
   | 'account_conflict'
+  | 'account_mismatch'
   | 'email_conflict'
   | 'insufficient_scope'
   | 'rate_limited'
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_connected: 403,
   token_unreadable: 500,
   account_conflict: 409,
+  account_mismatch: 409,
   email_conflict: 409,
   insufficient_scope: 403,
   rate_limited: 429,
@@ -55,6 +57,8 @@ const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
   not_connected: 'This account is not connected to that provider.',
   token_unreadable: 'A stored credential could not be read.',
   account_conflict: 'This provider account is already connected to another user.',
+  account_mismatch:
+    'You signed in at the provider with a different account than the one connected to this user. Sign in with the connected account, or sign out first.',
   email_conflict:
     'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
   insufficient_scope: 'This needs more permissions from the provider.',
@@ -166,6 +170,48 @@ export class ReauthRequiredError extends OAuthRouterError {
 
   override toJSON(): { error: ErrorCode; message: string; provider: string; loginUrl: string } {
     return { ...super.toJSON(), provider: this.provider as string, loginUrl: this.loginUrl };
+  }
+}
+
+/**
+ * A login through a provider that the signed-in user already has linked came back with another account of that
+ * provider (someone else at the provider's login form, a shared computer, a pre-filled "Reconnect"). Nothing was
+ * changed: the session, the user, its links and its stored tokens stay as they were.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof AccountMismatchError) res.render('reconnect', { expected: err.expectedAccount });
+ * ```
+ */
+export class AccountMismatchError extends OAuthRouterError {
+  /**
+   * Which account the user should sign in with: the signed-in user's masked email (`r***@example.com`) or
+   * display name, or undefined when the user has neither. Safe to show to the person at the browser.
+   */
+  readonly expectedAccount: string | undefined;
+
+  /**
+   * @param provider - The provider whose account differed.
+   * @param expectedAccount - The masked hint (see {@link AccountMismatchError.expectedAccount}).
+   */
+  constructor(provider: string, expectedAccount: string | undefined) {
+    super(
+      'account_mismatch',
+      `${provider}: the login returned another account than the one linked to the signed-in user`,
+      {
+        provider,
+      },
+    );
+    this.name = 'AccountMismatchError';
+    this.expectedAccount = expectedAccount;
+  }
+
+  override toJSON(): { error: ErrorCode; message: string; provider: string; expectedAccount?: string } {
+    return {
+      ...super.toJSON(),
+      provider: this.provider as string,
+      ...(this.expectedAccount === undefined ? {} : { expectedAccount: this.expectedAccount }),
+    };
   }
 }
 

@@ -17,6 +17,7 @@ export type {
   TokenEndpointAuthMethod,
 } from './config/types.js';
 export {
+  AccountMismatchError,
   ConfigError,
   type ErrorCode,
   OAuthRouterError,

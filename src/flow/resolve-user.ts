@@ -1,4 +1,4 @@
-import { OAuthRouterError } from '../errors.js';
+import { AccountMismatchError, OAuthRouterError } from '../errors.js';
 import type { Profile } from '../providers/types.js';
 import type { OAuthUser, UserRepository } from '../users/types.js';
 
@@ -15,7 +15,9 @@ export interface ResolveUserInput {
 /**
  * Decides which user a completed login belongs to.
  * - Signed in already: the provider account is connected to the current user (explicit linking), unless it
- *   belongs to someone else (`account_conflict`).
+ *   belongs to someone else (`account_conflict`), or the current user already has another account of this
+ *   provider (`account_mismatch`: whoever stood at the provider's login form was not this user, so their
+ *   account must never be attached, and no second account of a provider is ever linked as a side effect).
  * - Otherwise the user the account is linked to; else, with `linkBy: 'verified-email'`, the user holding the same
  *   email *as verified*, when this provider verified it too; else a new user.
  * - An unverified email that an existing user holds as verified never links: `email_conflict`, or a separate
@@ -60,9 +62,27 @@ async function linkToCurrent(
     new OAuthRouterError('account_conflict', `${profile.provider} account is linked to another user`, {
       provider: profile.provider,
     });
+  const sameProvider = (await users.listAccounts(currentUserId)).filter(
+    (a) => a.provider === profile.provider,
+  );
+  if (
+    sameProvider.length > 0 &&
+    !sameProvider.some((a) => a.providerAccountId === profile.providerAccountId)
+  ) {
+    throw new AccountMismatchError(profile.provider, describeAccount(await users.findById(currentUserId)));
+  }
   if (owner && owner.id !== currentUserId) throw conflict();
   if (!owner && !(await users.linkAccount(currentUserId, profile))) throw conflict();
-  const current = await users.findById(currentUserId);
+  const current = owner ?? (await users.findById(currentUserId));
   // The session's user vanished from the repository (deleted meanwhile): start a fresh account for this login.
   return current ?? users.createFromProfile(profile);
+}
+
+/** A hint at which account was expected that the person at the browser may see: masked email, else the name. */
+export function describeAccount(user: OAuthUser | null): string | undefined {
+  if (user?.email) {
+    const at = user.email.lastIndexOf('@');
+    if (at > 0) return `${user.email[0]}***${user.email.slice(at)}`;
+  }
+  return user?.name ?? undefined;
 }

@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import { AccountMismatchError, OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { sendRedirect } from '../routes/send-redirect.js';
 import type { RouterContext } from './context.js';
 
 /** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
 const FLOW_ERRORS = new Set([
   'account_conflict',
+  'account_mismatch',
   'email_conflict',
   'access_denied',
   'invalid_state',
@@ -30,6 +31,9 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
   if (failureRedirect && FLOW_ERRORS.has(err.code) && isFlowRoute(req)) {
     const target = new URL(failureRedirect, context.config.baseUrl);
     target.searchParams.set('error', err.code);
+    // The reconnect page tells the person which account to use (already masked).
+    if (err instanceof AccountMismatchError && err.expectedAccount)
+      target.searchParams.set('expected', err.expectedAccount);
     const location = failureRedirect.startsWith('/') ? `${target.pathname}${target.search}` : target.href;
     sendRedirect(res, req.method === 'POST' ? 303 : 302, location);
     return;

@@ -108,11 +108,12 @@ describe('integration mode keeps sealed tokens', () => {
   });
 
   it('refuses to connect a provider account that belongs to another user', async () => {
-    await signedIn(stack(), 'owner@example.test');
+    const { browser: owner } = await signedIn(stack(), 'owner@example.test');
+    await signIn(stack(), owner, { provider: 'other', email: 'owner@example.test' });
     const { browser: other } = await signedIn(stack(), 'someone-else@example.test');
-    // "someone-else" switches accounts at the provider and logs in with the account that "owner" holds.
+    // "someone-else" connects the second provider, logging in there with the account that "owner" holds.
     other.jar.delete(new URL(stack().op.issuer).host);
-    const res = await signIn(stack(), other, { email: 'owner@example.test' });
+    const res = await signIn(stack(), other, { provider: 'other', email: 'owner@example.test' });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: 'account_conflict' });
   });
