@@ -452,6 +452,7 @@ function resolveProvider(
     scopeSeparator: preset?.scopeSeparator ?? ' ',
     tokenErrorsWithStatus200: preset?.tokenErrorsWithStatus200 ?? false,
     tokenRequestFormat: options.tokenRequestFormat ?? preset?.tokenRequestFormat ?? 'form',
+    idTokenSignature: preset?.idTokenSignature ?? 'jwks',
     loginParams: preset?.loginParams ?? {},
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,

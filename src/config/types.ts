@@ -240,6 +240,8 @@ export interface ResolvedProvider {
   tokenErrorsWithStatus200: boolean;
   /** Body encoding of token requests (Fluxer wants JSON). */
   tokenRequestFormat: 'form' | 'json';
+  /** How the provider signs id_tokens: with a key of its JWK Set, or HMAC with the client secret (LINE). */
+  idTokenSignature: 'jwks' | 'client_secret';
   /** Login query parameters passed through to the authorization request, with their patterns. */
   loginParams: Record<string, RegExp>;
   /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */

@@ -3,6 +3,7 @@
  * id_token validation, and UserInfo. Everything protocol-level is openid-client's; this file only adapts it.
  */
 import { createHash } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import type { ResolvedProvider } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
@@ -10,6 +11,8 @@ import type { Profile, ProviderGet } from '../providers/types.js';
 
 /** Seconds before a call to a provider is abandoned; a hung provider must not hang our requests. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
+/** How far in the future an id_token's `iat` may be (clock skew between us and the provider), in seconds. */
+const MAX_IAT_SKEW_SECONDS = 60;
 
 /** The per-login secrets minted at login and checked at the callback. */
 export interface AuthorizationSecrets {
@@ -64,6 +67,12 @@ async function discover(provider: ResolvedProvider): Promise<client.Configuratio
       timeout: PROVIDER_TIMEOUT_SECONDS,
       [client.customFetch]: provider.fetch,
     });
+    // openid-client trusts an id_token from the token endpoint on the strength of TLS alone (OIDC Core
+    // §3.1.3.7 allows it). We verify the signature too: a token response altered on the way (a TLS-inspecting
+    // proxy, a compromised transport) or forged by a look-alike endpoint must not sign anyone in. The JWK Set
+    // is fetched once, cached for five minutes and fetched again (at most once a minute) when a token names a
+    // key it does not hold, so a provider's key rotation is picked up.
+    if (provider.idTokenSignature === 'jwks') client.enableNonRepudiationChecks(config);
   } else {
     // Plain OAuth 2.0 has no discovery: the metadata is the configured endpoints.
     const endpoints = provider.endpoints as NonNullable<ResolvedProvider['endpoints']>;
@@ -251,7 +260,18 @@ export async function exchangeCode(
     let claims: Record<string, unknown>;
     if (provider.kind === 'oidc') {
       const idClaims = tokens.claims();
-      if (!idClaims) throw new OAuthRouterError('provider_error', 'No id_token in the token response');
+      if (!idClaims || !tokens.id_token)
+        throw new OAuthRouterError('provider_error', 'No id_token in the token response');
+      if (provider.idTokenSignature === 'client_secret') await verifyHmacIdToken(provider, tokens.id_token);
+      // A token dated in the future was minted ahead of time, by a wrong clock or for later replay.
+      if (idClaims.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS)
+        throw new OAuthRouterError(
+          'provider_error',
+          `${provider.name}: the id_token "iat" is in the future`,
+          {
+            provider: provider.name,
+          },
+        );
       claims = { ...idClaims };
       // serverMetadata() returns a structured clone: read it only when UserInfo is wanted at all.
       if (
@@ -269,6 +289,27 @@ export async function exchangeCode(
     return { ...toTokenResponse(tokens), claims: withCallbackName(claims, callbackParams) };
   } catch (err) {
     throw toProviderError(err, provider.name, 'code exchange failed');
+  }
+}
+
+/**
+ * Verifies an id_token signed with the client secret (HS256/384/512, OIDC Core §10.1), for providers that do so.
+ * Its claims were validated by openid-client already; this adds the signature check openid-client leaves out.
+ */
+async function verifyHmacIdToken(provider: ResolvedProvider, idToken: string): Promise<void> {
+  if (!provider.clientSecret)
+    throw new OAuthRouterError('provider_error', `${provider.name}: an HMAC id_token needs clientSecret`, {
+      provider: provider.name,
+    });
+  try {
+    await jwtVerify(idToken, new TextEncoder().encode(provider.clientSecret), {
+      algorithms: ['HS256', 'HS384', 'HS512'],
+    });
+  } catch (err) {
+    throw new OAuthRouterError('provider_error', `${provider.name}: the id_token signature is invalid`, {
+      cause: err,
+      provider: provider.name,
+    });
   }
 }
 

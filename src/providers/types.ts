@@ -75,6 +75,11 @@ export interface ProviderPreset {
   /** The token endpoint wants a JSON body instead of the form encoding of RFC 6749 §4.1.3. */
   tokenRequestFormat?: 'form' | 'json';
   /**
+   * How id_tokens are signed: `jwks` (default: an asymmetric key from the provider's published JWK Set) or
+   * `client_secret` (HMAC with the client secret, OIDC Core §10.1; LINE's web login does this).
+   */
+  idTokenSignature?: 'jwks' | 'client_secret';
+  /**
    * Parameters the login route may pass through to the authorization request, each with the pattern its value
    * must match (e.g. a bot install's `guild_id`). Anything else in the login query is ignored.
    */

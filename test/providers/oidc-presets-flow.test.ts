@@ -21,17 +21,30 @@ const stack = useStack(() => ({
     {
       client_id: 'post-app',
       client_secret: 'post-secret-0123456789',
-      redirect_uris: [...POST_NO_PKCE, LINE_POST].map((n) => `${baseUrl}${mountPath}/${n}/callback`),
+      redirect_uris: POST_NO_PKCE.map((n) => `${baseUrl}${mountPath}/${n}/callback`),
       token_endpoint_auth_method: 'client_secret_post',
     },
+    {
+      // LINE's web login signs id_tokens with the channel secret (HS256), as this client asks the OP to.
+      client_id: 'line-app',
+      client_secret: 'line-secret-0123456789-0123456789',
+      redirect_uris: [`${baseUrl}${mountPath}/${LINE_POST}/callback`],
+      token_endpoint_auth_method: 'client_secret_post',
+      id_token_signed_response_alg: 'HS256',
+    },
   ],
-  op: { configuration: { pkce: { required: (_ctx, client) => client.clientId === 'basic-app' } } },
+  op: {
+    configuration: {
+      pkce: { required: (_ctx, client) => client.clientId === 'basic-app' },
+      enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
+    },
+  },
   providers: (issuer) => ({
     google: { issuer, clientId: 'basic-app', clientSecret: 'basic-secret-0123456789' },
     gitlab: { issuer, clientId: 'basic-app', clientSecret: 'basic-secret-0123456789' },
     microsoft: { issuer, clientId: 'basic-app', clientSecret: 'basic-secret-0123456789' },
     slack: { issuer, clientId: 'basic-app', clientSecret: 'basic-secret-0123456789' },
-    line: { issuer, clientId: 'post-app', clientSecret: 'post-secret-0123456789' },
+    line: { issuer, clientId: 'line-app', clientSecret: 'line-secret-0123456789-0123456789' },
     linkedin: { issuer, clientId: 'post-app', clientSecret: 'post-secret-0123456789' },
     twitch: { issuer, clientId: 'post-app', clientSecret: 'post-secret-0123456789' },
   }),
