@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { providerFetch } from '../flow/http-transport.js';
+import { escapeControlCharacters, escapeLogDetails } from '../internal/log-text.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
 import { parseKeyring } from '../tokens/crypto.js';
@@ -195,7 +196,7 @@ export function resolveConfig(
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const logger = input.logger ?? consoleLogger;
+  const logger = escapingLogger(input.logger ?? consoleLogger);
   for (const warning of warnings) logger.warn(`express-oauth-router: ${warning}`);
 
   const anyFormPost = [...providers.values()].some((p) => p.responseMode === 'form_post');
@@ -632,6 +633,23 @@ function tryUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Every log line passes here: whatever part of it came from a request, its control characters are escaped, so
+ * a crafted parameter cannot forge a log line or drive the operator's terminal, whichever logger the app gave.
+ */
+function escapingLogger(logger: Logger): Logger {
+  return {
+    warn: (message, details) =>
+      details
+        ? logger.warn(escapeControlCharacters(message), escapeLogDetails(details))
+        : logger.warn(escapeControlCharacters(message)),
+    error: (message, details) =>
+      details
+        ? logger.error(escapeControlCharacters(message), escapeLogDetails(details))
+        : logger.error(escapeControlCharacters(message)),
+  };
 }
 
 const consoleLogger: Logger = {

@@ -7,6 +7,7 @@ import { jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import type { ResolvedProvider } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
+import { quoteForLog } from '../internal/log-text.js';
 import type { Profile, ProviderGet } from '../providers/types.js';
 
 /** Seconds before a call to a provider is abandoned; a hung provider must not hang our requests. */
@@ -471,7 +472,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
   if (err instanceof OAuthRouterError) return err;
   if (err instanceof client.AuthorizationResponseError) {
     const code = err.error === 'access_denied' ? 'access_denied' : 'provider_error';
-    return new OAuthRouterError(code, `${provider}: authorization response error "${err.error}"`, {
+    return new OAuthRouterError(code, `${provider}: authorization response error ${quoteForLog(err.error)}`, {
       cause: err,
       provider,
     });
@@ -479,7 +480,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
   if (err instanceof client.ResponseBodyError) {
     return new OAuthRouterError(
       'provider_error',
-      `${provider}: ${context}: provider answered "${err.error}"`,
+      `${provider}: ${context}: provider answered ${quoteForLog(err.error)}`,
       {
         cause: err,
         provider,
@@ -492,7 +493,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
     const code = err.cause.map((challenge) => challenge.parameters.error).find((e) => typeof e === 'string');
     return new OAuthRouterError(
       'provider_error',
-      `${provider}: ${context}: provider answered "${code ?? err.status}"`,
+      `${provider}: ${context}: provider answered ${quoteForLog(code ?? err.status)}`,
       {
         cause: err,
         provider,

@@ -4,6 +4,7 @@ import { readBindingId } from '../flow/browser-binding.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { exchangeCode, toProfile } from '../flow/oidc.js';
 import { resolveUser } from '../flow/resolve-user.js';
+import { quoteForLog } from '../internal/log-text.js';
 import type { RouterContext } from '../middleware/context.js';
 import { readSession } from '../session/session.js';
 import type { OAuthSessionData } from '../types/augment.js';
@@ -109,7 +110,10 @@ function callbackParams(req: Request): URLSearchParams {
   if (typeof source !== 'object' || source === null) return params;
   for (const [key, value] of Object.entries(source)) {
     if (typeof value !== 'string') {
-      throw new OAuthRouterError('invalid_request', `Callback parameter "${key}" is repeated or malformed`);
+      throw new OAuthRouterError(
+        'invalid_request',
+        `Callback parameter ${quoteForLog(key)} is repeated or malformed`,
+      );
     }
     params.set(key, value);
   }
