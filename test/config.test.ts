@@ -23,6 +23,25 @@ function problemsOf(options: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   return [];
 }
 
+describe('session.cookieName', () => {
+  it('prefixes a custom name with __Host- when cookies are Secure, and keeps a name that has it', () => {
+    const named = (cookieName: string) =>
+      resolveConfig({ ...valid(), logger: quiet, session: { secret: SECRET, cookieName } }, {}).session
+        .cookieName;
+    expect(named('myapp.sid')).toBe('__Host-myapp.sid');
+    expect(named('__Host-myapp.sid')).toBe('__Host-myapp.sid');
+  });
+
+  it('refuses a __Host- name without Secure cookies, naming the fix', () => {
+    const problems = problemsOf({
+      ...valid(),
+      baseUrl: 'http://localhost:3000',
+      session: { secret: SECRET, secure: false, cookieName: '__Host-myapp.sid' },
+    });
+    expect(problems).toEqual([expect.stringMatching(/^session\.cookieName .*drop the prefix/)]);
+  });
+});
+
 describe('resolveConfig', () => {
   it('accepts a minimal configuration and fills the defaults', () => {
     const config = resolveConfig({ ...valid(), logger: quiet }, {});

@@ -279,10 +279,15 @@ function resolveSession(
   }
   // __Host- (Secure, Path=/, no Domain) makes browsers refuse a session cookie planted from a sibling subdomain or
   // over plain http: the cookie-tossing route to session fixation and to linking a victim's account.
-  const cookieName =
-    options.cookieName ?? (secure ? `__Host-${DEFAULTS.session.cookieName}` : DEFAULTS.session.cookieName);
-  if (!/^[A-Za-z0-9._-]+$/.test(cookieName))
+  // A custom name keeps the protection: it is prefixed too (`myapp.sid` is sent as `__Host-myapp.sid`).
+  const baseName = options.cookieName ?? DEFAULTS.session.cookieName;
+  if (!/^[A-Za-z0-9._-]+$/.test(baseName))
     problems.push('session.cookieName may use only letters, digits, . _ -');
+  if (!secure && /^__(Host|Secure)-/i.test(baseName))
+    problems.push(
+      'session.cookieName starts with __Host-/__Secure-, which browsers refuse without Secure: drop the prefix (it is added when cookies are Secure)',
+    );
+  const cookieName = secure && !baseName.startsWith('__Host-') ? `__Host-${baseName}` : baseName;
   return {
     secrets: Array.isArray(secrets) ? secrets : [],
     cookieName,

@@ -92,7 +92,10 @@ export interface SessionOptions {
    * rotate. Each must be at least 32 characters.
    */
   secret: string | string[];
-  /** Cookie name. Default `oauth.sid`. */
+  /**
+   * Cookie name. Default `oauth.sid`. With Secure cookies it is sent with the `__Host-` prefix
+   * (`__Host-oauth.sid`, or `__Host-<your name>`), which stops a sibling subdomain from planting it.
+   */
   cookieName?: string;
   /** Session lifetime in seconds. Default 30 days. */
   maxAgeSeconds?: number;

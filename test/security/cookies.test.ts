@@ -90,6 +90,39 @@ describe('cookie flags with the production defaults (Secure on)', () => {
   });
 });
 
+describe('a custom session cookie name keeps the __Host- prefix', () => {
+  let stack: Stack;
+  const https = { 'x-forwarded-proto': 'https' };
+  beforeAll(async () => {
+    stack = await startStack({
+      redisUrl: redis.url,
+      router: { session: { secret: TEST_SECRET, cookieName: 'myapp.sid' } },
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('sets __Host-myapp.sid and ignores a plain myapp.sid tossed from a sibling subdomain', async () => {
+    const browser = new Browser();
+    await browser.request(stack.url('/auth/acme/login'), { headers: https });
+    const res = await sendCallback(browser, await authorize(stack, browser), { headers: https });
+    const names = res.headers.getSetCookie().map((line) => parseSetCookie(line).name);
+    expect(names).toContain('__Host-myapp.sid');
+    expect(names).not.toContain('myapp.sid');
+    const sid = browser.cookie(new URL(stack.origin).host, '__Host-myapp.sid') as string;
+    // A sibling subdomain can set a cookie without the prefix for the parent domain; it must not be read.
+    const tossed = await fetch(stack.url('/me'), {
+      headers: { ...https, accept: 'application/json', cookie: `myapp.sid=${sid}` },
+    });
+    expect(tossed.status).toBe(401);
+    const real = await fetch(stack.url('/me'), {
+      headers: { ...https, accept: 'application/json', cookie: `__Host-myapp.sid=${sid}` },
+    });
+    expect(real.status).toBe(200);
+  });
+});
+
 describe('session fixation', () => {
   let stack: Stack;
   beforeAll(async () => {
