@@ -2,6 +2,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { OAuthRouterError } from '../errors.js';
 
 const FORMAT = 'v1';
+/** GCM's full tag: a shorter one that still verifies would make a forgery 2^32 tries instead of 2^128. */
+const TAG_BYTES = 16;
+const IV_BYTES = 12;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** A set of AES-256 keys by id; `current` seals, all open. */
@@ -44,7 +47,8 @@ export function parseKeyring(
   }
   if (keys.size === 0 && Object.keys(input.keys).length === 0)
     problems.push(`${at}.keys is empty: add a key; ${fix}`);
-  if (typeof input.current !== 'string' || !(input.current in input.keys)) {
+  // Own keys only: `'toString' in keys` is true, and would start the app with token encryption silently off.
+  if (typeof input.current !== 'string' || !Object.hasOwn(input.keys, input.current)) {
     problems.push(`${at}.current must name one of ${at}.keys (the key new tokens are sealed with)`);
     return undefined;
   }
@@ -57,8 +61,8 @@ export function parseKeyring(
  */
 export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   const key = keyring.keys.get(keyring.current) as Buffer;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [
@@ -83,10 +87,13 @@ export function open(keyring: Keyring, sealed: string, aad: string): string {
   }
   const key = keyring.keys.get(keyId);
   if (!key) throw unreadable(`sealed with key "${keyId}", which is not in tokenEncryption.keys`);
+  const ivBytes = Buffer.from(iv, 'base64url');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw unreadable('truncated IV or tag');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
       'utf8',
     );

@@ -59,6 +59,28 @@ describe('token encryption (AES-256-GCM)', () => {
     );
   });
 
+  it('refuses a record whose GCM tag was cut short (a 4-byte tag is forgeable in about 2^32 tries)', () => {
+    const ring = keyring({ k1 }, 'k1');
+    const parts = seal(ring, 'token', 'aad').split('.');
+    for (const bytes of [4, 8, 12, 15]) {
+      const cut = [...parts];
+      cut[4] = Buffer.from(parts[4] as string, 'base64url')
+        .subarray(0, bytes)
+        .toString('base64url');
+      expect(() => open(ring, cut.join('.'), 'aad')).toThrow(
+        expect.objectContaining({ code: 'token_unreadable' }),
+      );
+    }
+  });
+
+  it('refuses a current key id that is only an inherited property (toString), so encryption is never silently off', () => {
+    for (const current of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const problems: string[] = [];
+      expect(parseKeyring({ keys: { k1 }, current }, 'tokenEncryption', problems)).toBeUndefined();
+      expect(problems).toEqual([expect.stringMatching(/^tokenEncryption\.current must name one of/)]);
+    }
+  });
+
   it('reports bad key configuration with the field and the fix', () => {
     const problems: string[] = [];
     parseKeyring({ keys: { k1: 'too-short', 'bad id!': key() }, current: 'k3' }, 'tokenEncryption', problems);
