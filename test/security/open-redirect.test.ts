@@ -20,6 +20,12 @@ const ATTACKS = [
   'https://evil.example\\@127.0.0.1/',
   `https://127.0.0.1.evil.example/`,
   `/${'a'.repeat(3000)}`,
+  // Paths the URL parser normalises into "//host" (a protocol-relative redirect once sent as Location).
+  '/.//evil.example',
+  '/%2e//evil.example',
+  '/a/..//evil.example',
+  'https://user:pass@admin.example.com/',
+  'blob:https://admin.example.com/0b1e6f4e-1111-4222-8333-944445555666',
 ];
 
 let stack: Stack;
@@ -53,6 +59,32 @@ describe('open redirect via returnTo', () => {
     const encoded = await signIn(stack, new Browser(), { returnTo: '/%2F%2Fevil.example' });
     // Percent-encoded slashes stay a path on this origin; the browser does not decode them into "//".
     expect(encoded.headers.get('location')).toBe('/%2F%2Fevil.example');
+  });
+
+  it('refuses, as a unit, every trick on an allowed origin or the app origin itself', () => {
+    const base = new URL('https://app.example.com');
+    const allowed = new Set(['https://admin.example.com']);
+    const refused = [
+      '/.//evil.example',
+      '/%2e//evil.example',
+      '/%2E%2E//evil.example',
+      '/a/..//evil.example',
+      'https://user@admin.example.com/',
+      'https://:pass@app.example.com/',
+      'blob:https://app.example.com/0b1e6f4e-1111-4222-8333-944445555666',
+      'blob:https://admin.example.com/x',
+      '/a\\b',
+      '/ok\u0000',
+      '/ok\u001f',
+      '/ok\u007f',
+      '/ok path',
+    ];
+    for (const value of refused)
+      expect(() => checkReturnTo(value, base, allowed)).toThrow(
+        expect.objectContaining({ code: 'invalid_request' }),
+      );
+    expect(checkReturnTo('https://admin.example.com/x', base, allowed)).toBe('https://admin.example.com/x');
+    expect(checkReturnTo('https://app.example.com/y', base, allowed)).toBe('https://app.example.com/y');
   });
 
   it('normalises paths through the URL parser (no smuggled origin)', () => {

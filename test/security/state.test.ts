@@ -24,6 +24,20 @@ afterAll(async () => {
 const stateOf = (url: URL) => url.searchParams.get('state') as string;
 
 describe('state: CSRF protection of the callback', () => {
+  it.each(['short', 'A'.repeat(42), `${'A'.repeat(42)}!`, `${'A'.repeat(43)}A`])(
+    'replaces a malformed binding cookie (%j) with a fresh random id',
+    async (planted) => {
+      const browser = new Browser();
+      const host = new URL(stack.origin).host;
+      browser.setCookie(host, 'oauth.flow', planted);
+      const response = await authorize(stack, browser);
+      const id = browser.cookie(host, 'oauth.flow') as string;
+      expect(id).not.toBe(planted);
+      expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect((await sendCallback(browser, response)).status).toBe(200);
+    },
+  );
+
   it('rejects a replayed state with invalid_state', async () => {
     const browser = new Browser();
     const response = await authorize(stack, browser);
