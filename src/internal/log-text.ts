@@ -4,6 +4,7 @@
  */
 
 // C0 and C1 controls (ESC, CSI, CR, LF, …), DEL, and the Unicode line and paragraph separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** Escapes control characters as `\uXXXX`, leaving the rest of the text as it is. */

@@ -7,6 +7,7 @@ import { authorize, sendCallback } from '../helpers/stack.js';
 // The attack: a request carries a value with a newline (to forge a whole log line an operator trusts) and
 // terminal escapes (to hide or rewrite what is on the operator's screen) into a place that gets logged.
 const FORGED = `x\n2026-11-30T00:00:00Z INFO admin signed in\r\u001b[2J\u009b31m\u2028${'y'.repeat(200)}`;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const redis = useRedis();
