@@ -23,6 +23,30 @@ function problemsOf(options: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   return [];
 }
 
+describe('cookie security follows baseUrl', () => {
+  const session = (baseUrl: string, extra: object = {}) =>
+    resolveConfig({ ...valid(), baseUrl, logger: quiet, session: { secret: SECRET, ...extra } }, {}).session;
+
+  it('gives Secure, __Host- cookies to an https baseUrl and plain ones to http://localhost', () => {
+    expect(session('https://app.example.com')).toMatchObject({
+      secure: true,
+      cookieName: '__Host-oauth.sid',
+    });
+    expect(session('http://localhost:3000')).toMatchObject({ secure: false, cookieName: 'oauth.sid' });
+    expect(session('http://127.0.0.1:3000')).toMatchObject({ secure: false });
+  });
+
+  it('refuses session.secure: true with an http baseUrl, naming the fix', () => {
+    expect(
+      problemsOf({ ...valid(), baseUrl: 'http://localhost:3000', session: { secret: SECRET, secure: true } }),
+    ).toEqual([
+      expect.stringMatching(
+        /^session\.secure is true but baseUrl is http:\/\/localhost:3000.*remove session\.secure/,
+      ),
+    ]);
+  });
+});
+
 describe('session.cookieName', () => {
   it('prefixes a custom name with __Host- when cookies are Secure, and keeps a name that has it', () => {
     const named = (cookieName: string) =>

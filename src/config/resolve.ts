@@ -97,7 +97,7 @@ export function resolveConfig(
   const mountPath = parsePath(input.mountPath ?? DEFAULTS.mountPath, 'mountPath', problems);
   const insecureAllowed = baseUrl !== undefined && baseUrl.protocol === 'http:' && isLoopback(baseUrl);
 
-  const session = resolveSession(input, insecureAllowed, production, problems);
+  const session = resolveSession(input, baseUrl, insecureAllowed, production, problems);
   const providers = new Map<string, ResolvedProvider>();
   let transport: typeof fetch = providerFetch;
   if (input.providerFetch !== undefined) {
@@ -234,6 +234,7 @@ export function resolveConfig(
 
 function resolveSession(
   input: OAuthRouterOptions,
+  baseUrl: URL | undefined,
   insecureAllowed: boolean,
   production: boolean,
   problems: string[],
@@ -258,7 +259,14 @@ function resolveSession(
   } else if (secrets.some((s) => s.length < DEFAULTS.minSecretLength)) {
     problems.push(`session.secret is too short: use at least ${DEFAULTS.minSecretLength} random characters`);
   }
-  const secure = options.secure ?? DEFAULTS.session.secure;
+  // Cookie security follows baseUrl: browsers never get a Secure cookie over plain http (express-session does not
+  // even send it), so a Secure cookie on http://localhost is a sign-in that silently never sticks.
+  const secure = options.secure ?? (baseUrl ? baseUrl.protocol === 'https:' : DEFAULTS.session.secure);
+  if (options.secure === true && baseUrl?.protocol === 'http:') {
+    problems.push(
+      `session.secure is true but baseUrl is ${baseUrl.origin} (plain http), where browsers get no Secure cookie and sign-in cannot work: remove session.secure (it follows baseUrl), or serve the app over https and set baseUrl to https://…`,
+    );
+  }
   if (secure === false && !insecureAllowed) {
     problems.push(
       'session.secure may be false only for an http://localhost baseUrl: remove it (cookies must be Secure over https)',

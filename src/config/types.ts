@@ -100,7 +100,9 @@ export interface SessionOptions {
   /** Session lifetime in seconds. Default 30 days. */
   maxAgeSeconds?: number;
   /**
-   * Secure cookie flag. Default true. May be false only when `baseUrl` is http on loopback.
+   * Secure cookie flag (and the `__Host-` cookie prefix). Default: follows `baseUrl`, true for https and false
+   * for an http loopback `baseUrl` (local development). `true` with an http `baseUrl` is a startup error, since
+   * browsers never get a Secure cookie there; `false` is allowed only for an http loopback `baseUrl`.
    * Behind a TLS-terminating proxy, set `app.set('trust proxy', …)` so Express sees https.
    */
   secure?: boolean;

@@ -142,7 +142,7 @@ function warnIfCookieWillBeDropped(req: Request, context: RouterContext): void {
   if (context.config.session.secure && !req.secure && !context.warnedInsecureRequest) {
     context.warnedInsecureRequest = true;
     context.config.logger.warn(
-      'express-oauth-router: the session cookie is Secure but this request arrived over http, so the browser gets no cookie. Behind a TLS proxy, call app.set("trust proxy", 1).',
+      `express-oauth-router: the session cookie is Secure (baseUrl is ${context.config.baseUrl.origin}) but this request arrived over http, so the browser gets no cookie and stays signed out. Either the app sits behind a TLS-terminating proxy that Express does not trust (call app.set("trust proxy", 1), or the number of proxies), or the app is really served over plain http (set baseUrl to the URL users open, e.g. http://localhost:3000).`,
     );
   }
 }

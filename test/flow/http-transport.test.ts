@@ -184,8 +184,8 @@ describe('provider HTTP transport (openid-client customFetch)', () => {
     try {
       const res = await signIn(stack, new Browser(), { email: 'fetch@example.test' });
       expect(res.status).toBe(200);
-      // Discovery, the token request and UserInfo: all through the given fetch.
-      expect(calls).toEqual(['/.well-known/openid-configuration', '/token', '/me']);
+      // Discovery, the token request, the JWK Set that verifies the id_token, and UserInfo: all through it.
+      expect(calls).toEqual(['/.well-known/openid-configuration', '/token', '/jwks', '/me']);
     } finally {
       await stack.close();
     }

@@ -10,8 +10,13 @@ export class Browser {
 
   /** Sends one request with this browser's cookies for the URL's host, storing any Set-Cookie it gets back. */
   async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const target = new URL(url);
+    let target = new URL(url);
     const headers = new Headers(init.headers);
+    if (target.protocol === 'https:' && tlsTerminated.has(target.origin)) {
+      // What a TLS-terminating proxy in front of the app does: plain http behind it, and the header saying why.
+      if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'https');
+      target = new URL(`http:${target.href.slice('https:'.length)}`);
+    }
     const cookie = cookieHeader(this.jar, target.host);
     if (cookie !== undefined && !headers.has('cookie')) headers.set('cookie', cookie);
     const res = await send(target, init.method ?? 'GET', headers, init.body);
@@ -37,6 +42,18 @@ export class Browser {
   setCookie(host: string, name: string, value: string | undefined): void {
     putCookie(this.jar, host, name, value);
   }
+}
+
+/** https origins whose app listens on plain http behind a (simulated) TLS-terminating proxy on the same port. */
+const tlsTerminated = new Set<string>();
+
+/**
+ * Serves `httpsOrigin` as a TLS-terminating proxy would: a Browser's requests there go to the plain-http server on
+ * the same host and port with `X-Forwarded-Proto: https`. Returns the function that stops it.
+ */
+export function terminateTls(httpsOrigin: string): () => void {
+  tlsTerminated.add(httpsOrigin);
+  return () => tlsTerminated.delete(httpsOrigin);
 }
 
 /** Cookies by host:port, then by name. */

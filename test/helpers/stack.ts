@@ -20,7 +20,7 @@ import {
   type ProviderOptions,
   requireAuth,
 } from '../../src/index.js';
-import type { Browser } from './browser.js';
+import { type Browser, terminateTls } from './browser.js';
 
 export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 export const CLIENT_SECRET = 'acme-client-secret-0123456789';
@@ -37,6 +37,11 @@ export interface StackOptions {
   redisUrl?: string;
   /** App-side path prefix (the app is mounted under it), e.g. '/myapp'. */
   prefix?: string;
+  /**
+   * Serve the app as production does: an https baseUrl (Secure, `__Host-` cookies) in front of a plain-http
+   * server, as behind a TLS-terminating proxy; test Browsers reach it through that proxy (see terminateTls).
+   */
+  https?: boolean;
   /** Router options merged over the defaults below. */
   router?: Partial<OAuthRouterOptions>;
   /** Provider entries by name; default one OIDC provider "acme" on the dev OP. Receives the OP issuer. */
@@ -70,7 +75,8 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `${options.https ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stopTls = options.https ? terminateTls(origin) : () => {};
   const prefix = options.prefix ?? '';
   const baseUrl = `${origin}${prefix}`;
   const mountPath = options.router?.mountPath ?? '/auth';
@@ -97,7 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const router = oauthRouter({
     baseUrl,
     redis: options.redisUrl,
-    session: { secret: TEST_SECRET, secure: false },
+    session: { secret: TEST_SECRET },
     providers,
     // Tests sign in many times a second from 127.0.0.1; test/security/rate-limit.test.ts turns it on.
     rateLimit: false,
@@ -155,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.sharedOp) await op.close();
+      stopTls();
     },
   };
 }

@@ -33,13 +33,9 @@ function parseSetCookie(line: string): { name: string; value: string; attrs: Map
 
 describe('cookie flags with the production defaults (Secure on)', () => {
   let stack: Stack;
-  const https = { 'x-forwarded-proto': 'https' };
   beforeAll(async () => {
-    // secure left at its default (true); the app trusts the loopback proxy header to know the request is https.
-    stack = await startStack({
-      redisUrl: redis.url,
-      router: { session: { secret: TEST_SECRET } },
-    });
+    // An https baseUrl behind a TLS-terminating proxy that the app trusts (loopback): secure follows baseUrl.
+    stack = await startStack({ redisUrl: redis.url, https: true });
   });
   afterAll(async () => {
     await stack.close();
@@ -47,7 +43,7 @@ describe('cookie flags with the production defaults (Secure on)', () => {
 
   it('sets an HttpOnly, Secure, SameSite=Lax, 30-day signed session cookie on sign-in', async () => {
     const browser = new Browser();
-    const login = await browser.request(stack.url('/auth/acme/login'), { headers: https });
+    const login = await browser.request(stack.url('/auth/acme/login'));
     const binding = parseSetCookie(login.headers.getSetCookie()[0] as string);
     expect(binding.name).toBe('__Host-oauth.flow');
     expect(binding.attrs.has('httponly')).toBe(true);
@@ -57,7 +53,7 @@ describe('cookie flags with the production defaults (Secure on)', () => {
     expect(binding.attrs.get('samesite')).toBe('Lax');
 
     const response = await authorize(stack, browser);
-    const res = await sendCallback(browser, response, { headers: https });
+    const res = await sendCallback(browser, response);
     expect(res.status).toBe(200);
     const session = res.headers
       .getSetCookie()
@@ -72,9 +68,8 @@ describe('cookie flags with the production defaults (Secure on)', () => {
     expect(Math.abs(expires - (Date.now() + 30 * 24 * 3600 * 1000))).toBeLessThan(60_000);
     // Signed: "s:<id>.<hmac>"; a forged id with a bad signature is not a session.
     expect(decodeURIComponent(session?.value as string)).toMatch(/^s:[^.]+\.[A-Za-z0-9+/=_-]+$/);
-    const forged = await fetch(stack.url('/me'), {
+    const forged = await new Browser().request(stack.url('/me'), {
       headers: {
-        ...https,
         accept: 'application/json',
         cookie: `__Host-oauth.sid=${encodeURIComponent('s:forged.AAAA')}`,
       },
@@ -82,20 +77,26 @@ describe('cookie flags with the production defaults (Secure on)', () => {
     expect(forged.status).toBe(401);
   });
 
-  it('warns once when a Secure session cookie is being set over plain http', async () => {
-    const browser = new Browser();
-    await signIn(stack, browser);
-    await signIn(stack, browser);
-    expect(stack.logs.filter((l) => l.message.includes('trust proxy'))).toHaveLength(1);
+  it('warns once, naming both causes, when a Secure session cookie is being set over plain http', async () => {
+    // The request reaches the app as plain http: an untrusted proxy, or an app really served over http.
+    const plain = { headers: { 'x-forwarded-proto': 'http' } };
+    for (let i = 0; i < 2; i++) {
+      const browser = new Browser();
+      const res = await sendCallback(browser, await authorize(stack, browser), plain);
+      expect(res.headers.getSetCookie().some((c) => c.includes('oauth.sid'))).toBe(false);
+    }
+    const warnings = stack.logs.filter((l) => l.message.includes('trust proxy'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/set baseUrl to the URL users open/);
   });
 });
 
 describe('a custom session cookie name keeps the __Host- prefix', () => {
   let stack: Stack;
-  const https = { 'x-forwarded-proto': 'https' };
   beforeAll(async () => {
     stack = await startStack({
       redisUrl: redis.url,
+      https: true,
       router: { session: { secret: TEST_SECRET, cookieName: 'myapp.sid' } },
     });
   });
@@ -105,19 +106,18 @@ describe('a custom session cookie name keeps the __Host- prefix', () => {
 
   it('sets __Host-myapp.sid and ignores a plain myapp.sid tossed from a sibling subdomain', async () => {
     const browser = new Browser();
-    await browser.request(stack.url('/auth/acme/login'), { headers: https });
-    const res = await sendCallback(browser, await authorize(stack, browser), { headers: https });
+    const res = await sendCallback(browser, await authorize(stack, browser));
     const names = res.headers.getSetCookie().map((line) => parseSetCookie(line).name);
     expect(names).toContain('__Host-myapp.sid');
     expect(names).not.toContain('myapp.sid');
     const sid = browser.cookie(new URL(stack.origin).host, '__Host-myapp.sid') as string;
     // A sibling subdomain can set a cookie without the prefix for the parent domain; it must not be read.
-    const tossed = await fetch(stack.url('/me'), {
-      headers: { ...https, accept: 'application/json', cookie: `myapp.sid=${sid}` },
+    const tossed = await new Browser().request(stack.url('/me'), {
+      headers: { accept: 'application/json', cookie: `myapp.sid=${sid}` },
     });
     expect(tossed.status).toBe(401);
-    const real = await fetch(stack.url('/me'), {
-      headers: { ...https, accept: 'application/json', cookie: `__Host-myapp.sid=${sid}` },
+    const real = await new Browser().request(stack.url('/me'), {
+      headers: { accept: 'application/json', cookie: `__Host-myapp.sid=${sid}` },
     });
     expect(real.status).toBe(200);
   });
@@ -164,7 +164,7 @@ describe('form_post callbacks', () => {
       providers: (issuer) => ({
         acme: { issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET, responseMode: 'form_post' },
       }),
-      router: { session: { secret: TEST_SECRET } },
+      https: true,
     });
   });
   afterAll(async () => {
@@ -172,9 +172,7 @@ describe('form_post callbacks', () => {
   });
 
   it('binds the login with a SameSite=None cookie, since a cross-site POST carries no Lax cookie', async () => {
-    const login = await new Browser().request(stack.url('/auth/acme/login'), {
-      headers: { 'x-forwarded-proto': 'https' },
-    });
+    const login = await new Browser().request(stack.url('/auth/acme/login'));
     const binding = parseSetCookie(login.headers.getSetCookie()[0] as string);
     expect(binding.name).toBe('__Host-oauth.flow');
     expect(binding.attrs.get('samesite')).toBe('None');
@@ -192,7 +190,7 @@ describe('form_post callbacks', () => {
 
     const again = new Browser();
     const fresh = await authorize(stack, again);
-    const res = await sendCallback(again, fresh, { headers: { 'x-forwarded-proto': 'https' } });
+    const res = await sendCallback(again, fresh);
     expect(res.status).toBe(200);
   });
 });

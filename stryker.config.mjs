@@ -1,0 +1,40 @@
+// Mutation testing of the security-critical files (`npm run mutation`; not part of CI, it takes minutes).
+// Each surviving mutant is a change to a defence that no test notices: either a missing attack test, or a
+// mutant that changes nothing observable (equivalent), which the closing note of the run should name.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: [
+    'src/flow/return-to.ts',
+    'src/flow/app-redirect.ts',
+    'src/flow/flow-state.ts',
+    'src/flow/browser-binding.ts',
+    'src/sessions/bearer.ts',
+    'src/tokens/crypto.ts',
+    'src/middleware/same-origin.ts',
+    'src/session/session-cookie.ts',
+  ],
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
+  jest: {
+    configFile: 'jest.config.js',
+    // The tests that exercise these files; the rest of the suite cannot kill their mutants and only costs time.
+    config: {
+      testMatch: [
+        '<rootDir>/test/security/**/*.test.ts',
+        '<rootDir>/test/flow/app-callbacks.test.ts',
+        '<rootDir>/test/flow/redirects-and-rotation.test.ts',
+        '<rootDir>/test/tokens/crypto.test.ts',
+        '<rootDir>/test/session/**/*.test.ts',
+      ],
+    },
+    enableFindRelatedTests: false,
+  },
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 30000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
