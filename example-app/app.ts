@@ -53,7 +53,6 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
-  const local = new URL(baseUrl).protocol === 'http:';
 
   let sessionSecret = options.sessionSecret;
   if (!sessionSecret) {
@@ -118,7 +117,7 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
     redis: options.redisUrl,
     userRepository: pool ? new PostgresUserRepository(pool) : undefined,
     tokenRepository: pool ? new PostgresTokenRepository(pool) : undefined,
-    session: { secret: sessionSecret, secure: !local },
+    session: { secret: sessionSecret },
     providers,
     tokenEncryption: { keys: { k1: tokenKey }, current: 'k1' },
     successRedirect: '/',
