@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { providerFetch } from '../flow/http-transport.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
+import type { KvStore } from '../stores/types.js';
 import { parseKeyring } from '../tokens/crypto.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
@@ -186,7 +187,7 @@ export function resolveConfig(
     problems.push('accounts.onEmailConflict must be "error" or "create"');
   }
   const rateLimit = resolveRateLimit(input.rateLimit, problems);
-  const appCallbacks = resolveAppCallbacks(input.appCallbacks, problems);
+  const appCallbacks = resolveAppCallbacks(input.appCallbacks, input.kvStore, problems);
 
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
@@ -495,6 +496,7 @@ function checkEndpoint(value: string, field: string, problems: string[]): URL | 
 
 function resolveAppCallbacks(
   input: OAuthRouterOptions['appCallbacks'],
+  kvStore: OAuthRouterOptions['kvStore'],
   problems: string[],
 ): ResolvedConfig['appCallbacks'] {
   if (input === undefined) return undefined;
@@ -505,10 +507,17 @@ function resolveAppCallbacks(
       'exchangeCodeTtlSeconds',
       'accessTokenTtlSeconds',
       'refreshTokenTtlSeconds',
+      'sessionLifetimeSeconds',
     ]),
     'appCallbacks.',
     problems,
   );
+  // A store written before setIfAbsent existed would make refresh-token reuse undetectable under concurrency.
+  if (kvStore !== undefined && typeof (kvStore as Partial<KvStore>).setIfAbsent !== 'function') {
+    problems.push(
+      'kvStore.setIfAbsent is missing: app sessions need an atomic write-if-absent to detect refresh-token reuse; implement it (see docs/adapters.md), or remove kvStore to use the built-in Redis store',
+    );
+  }
   const allowed = Array.isArray(input.allowedRedirects) ? input.allowedRedirects : [];
   if (allowed.length === 0) {
     problems.push(
@@ -529,18 +538,22 @@ function resolveAppCallbacks(
       corsOrigins.add(url.origin);
     }
   }
-  const ttl = (value: number | undefined, fallback: number, max: number, field: string) => {
-    const seconds = value ?? fallback;
+  const defaults = DEFAULTS.appCallbacks;
+  const ttl = (field: keyof typeof defaults, max: number) => {
+    const seconds = input[field] ?? defaults[field];
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) {
-      problems.push(`appCallbacks.${field} must be a whole number from 1 to ${max}`);
+      problems.push(
+        `appCallbacks.${field} must be a whole number of seconds from 1 to ${max}: default is ${defaults[field]}`,
+      );
     }
     return seconds;
   };
   return {
     allowedRedirects: allowed,
-    exchangeCode: ttl(input.exchangeCodeTtlSeconds, 60, 60, 'exchangeCodeTtlSeconds'),
-    accessToken: ttl(input.accessTokenTtlSeconds, 900, 86_400, 'accessTokenTtlSeconds'),
-    refreshToken: ttl(input.refreshTokenTtlSeconds, 30 * 86_400, 365 * 86_400, 'refreshTokenTtlSeconds'),
+    exchangeCode: ttl('exchangeCodeTtlSeconds', 60),
+    accessToken: ttl('accessTokenTtlSeconds', 86_400),
+    refreshToken: ttl('refreshTokenTtlSeconds', 365 * 86_400),
+    sessionLifetime: ttl('sessionLifetimeSeconds', 365 * 86_400),
     corsOrigins,
   };
 }

@@ -195,6 +195,14 @@ export interface AppCallbackOptions {
   accessTokenTtlSeconds?: number;
   /** Lifetime of a session refresh token (and of an idle session). Default 30 days. */
   refreshTokenTtlSeconds?: number;
+  /**
+   * Absolute lifetime of an app session, counted from the code exchange: refreshing never extends it, and access
+   * and refresh tokens never outlive it. The app signs the user in again afterwards. Default 30 days.
+   *
+   * Security: without an absolute limit, a stolen refresh token that is used more often than
+   * `refreshTokenTtlSeconds` would be good forever.
+   */
+  sessionLifetimeSeconds?: number;
 }
 
 /** Rate limit of the auth routes. */
@@ -308,6 +316,7 @@ export interface ResolvedConfig {
         exchangeCode: number;
         accessToken: number;
         refreshToken: number;
+        sessionLifetime: number;
         corsOrigins: Set<string>;
       }
     | undefined;
