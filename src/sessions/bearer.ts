@@ -32,18 +32,20 @@ interface Family {
 interface Pending {
   user: OAuthUser;
   provider: string;
-  /** S256 challenge of the verifier the app must present, when it supplied one at login. */
-  challenge: string | undefined;
+  /** S256 challenge of the verifier the app must present. Missing only in codes minted by older versions. */
+  challenge?: string;
 }
 
 const ACCESS_PREFIX = 'oar_at_';
 const REFRESH_PREFIX = 'oar_rt_';
+/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
  * Sessions for clients that cannot hold a cookie (mobile apps, single-page apps on another origin). Every secret
  * is opaque, random (32 bytes) and stored only as its SHA-256: a leaked store yields nothing usable.
- * - An exchange code is single-use (atomic take), short-lived, and optionally bound to the app instance by a
- *   PKCE-style verifier.
+ * - An exchange code is single-use (atomic take), short-lived, and bound to the app instance that started the
+ *   login by a PKCE verifier (S256): whoever intercepts the callback URL cannot redeem it.
  * - Access and refresh tokens belong to a family; refresh rotates both; presenting a refresh token that was
  *   already used revokes the whole family (reuse detection, RFC 9700 §4.14.2); logout revokes the family.
  * - The family record is written once, at the exchange, with the session's absolute lifetime as its TTL, and only
@@ -66,8 +68,11 @@ export class BearerSessions {
     this.#ttl = ttl;
   }
 
-  /** Mints the one-time code an app receives at its callback URL. */
-  async mintExchangeCode(user: OAuthUser, provider: string, challenge: string | undefined): Promise<string> {
+  /**
+   * Mints the one-time code an app receives at its callback URL.
+   * @param challenge - The S256 challenge the app sent at login; only the holder of its verifier can redeem the code.
+   */
+  async mintExchangeCode(user: OAuthUser, provider: string, challenge: string): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     const pending: Pending = { user, provider, challenge };
     await this.#store.set(this.#key('code', code), JSON.stringify(pending), this.#ttl.exchangeCode);
@@ -75,8 +80,10 @@ export class BearerSessions {
   }
 
   /**
-   * Redeems an exchange code (once) for a new session.
-   * @throws OAuthRouterError `invalid_grant` for an unknown, expired or used code, or a wrong verifier.
+   * Redeems an exchange code (once) for a new session. The code is consumed before the verifier is checked, so a
+   * wrong guess burns it: an interceptor gets one try, and then neither it nor the app can use the code.
+   * @throws OAuthRouterError `invalid_grant` for an unknown, expired or used code, or a missing or wrong verifier
+   * (RFC 7636 §4.6).
    */
   async exchange(code: unknown, verifier: unknown): Promise<BearerSessionTokens> {
     const invalid = () =>
@@ -85,12 +92,12 @@ export class BearerSessions {
     const json = await this.#store.take(this.#key('code', code));
     if (!json) throw invalid();
     const pending = JSON.parse(json) as Pending;
-    if (pending.challenge !== undefined) {
-      if (typeof verifier !== 'string' || verifier.length < 43 || verifier.length > 128) throw invalid();
-      const actual = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
-      const expected = Buffer.from(pending.challenge);
-      if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid();
-    }
+    // A code without a challenge (minted by an older version) is refused: it could be redeemed by anyone.
+    if (typeof pending.challenge !== 'string') throw invalid();
+    if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) throw invalid();
+    const actual = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+    const expected = Buffer.from(pending.challenge);
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid();
     const familyId = randomBytes(16).toString('base64url');
     const family: Family = {
       user: pending.user,

@@ -112,13 +112,20 @@ describe('app callbacks', () => {
   });
 
   it('expires unused codes', async () => {
-    const code = (await appLogin(stack(), { redirectUrl: APP })).searchParams.get('code') as string;
+    const { verifier, challenge } = pkcePair();
+    const code = (await appLogin(stack(), { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
+      'code',
+    ) as string;
     await new Promise((r) => setTimeout(r, 2_200));
-    expect((await exchange(stack(), { code })).status).toBe(400);
+    expect((await exchange(stack(), { code, codeVerifier: verifier })).status).toBe(400);
   });
 
   it('sends provider errors to the app callback too', async () => {
-    const back = await appLogin(stack(), { redirectUrl: APP }, { deny: true });
+    const back = await appLogin(
+      stack(),
+      { redirectUrl: APP, codeChallenge: pkcePair().challenge },
+      { deny: true },
+    );
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.has('code')).toBe(false);
   });
@@ -137,7 +144,7 @@ describe('app callbacks', () => {
   ])('refuses the unlisted redirectUrl %s before contacting the provider', async (redirectUrl) => {
     const before = stack().op.tokenRequests.size;
     const res = await new Browser().request(
-      `${stack().url('/auth/acme/login')}?redirectUrl=${encodeURIComponent(redirectUrl)}`,
+      `${stack().url('/auth/acme/login')}?redirectUrl=${encodeURIComponent(redirectUrl)}&codeChallenge=${pkcePair().challenge}`,
     );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
@@ -146,7 +153,10 @@ describe('app callbacks', () => {
   });
 
   it('accepts any path on an allowlisted SPA origin and answers its CORS preflight', async () => {
-    const back = await appLogin(stack(), { redirectUrl: `${SPA}/auth/done` });
+    const back = await appLogin(stack(), {
+      redirectUrl: `${SPA}/auth/done`,
+      codeChallenge: pkcePair().challenge,
+    });
     expect(`${back.origin}${back.pathname}`).toBe(`${SPA}/auth/done`);
     const preflight = await fetch(stack().url('/auth/session'), {
       method: 'OPTIONS',
@@ -164,8 +174,14 @@ describe('app callbacks', () => {
 
 describe('bearer sessions', () => {
   async function newSession(s: Stack) {
-    const code = (await appLogin(s, { redirectUrl: APP })).searchParams.get('code') as string;
-    return (await (await exchange(s, { code })).json()) as { accessToken: string; refreshToken: string };
+    const { verifier, challenge } = pkcePair();
+    const code = (await appLogin(s, { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
+      'code',
+    ) as string;
+    return (await (await exchange(s, { code, codeVerifier: verifier })).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
   }
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
 
