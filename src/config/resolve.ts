@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { unsafeAppCallback } from '../flow/app-redirect.js';
 import { providerFetch } from '../flow/http-transport.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
@@ -508,6 +509,7 @@ function resolveAppCallbacks(
       'accessTokenTtlSeconds',
       'refreshTokenTtlSeconds',
       'sessionLifetimeSeconds',
+      'corsOrigins',
     ]),
     'appCallbacks.',
     problems,
@@ -521,21 +523,44 @@ function resolveAppCallbacks(
   const allowed = Array.isArray(input.allowedRedirects) ? input.allowedRedirects : [];
   if (allowed.length === 0) {
     problems.push(
-      'appCallbacks.allowedRedirects is required: list the exact callback URLs (myapp://auth/callback) or https origins of your apps',
+      'appCallbacks.allowedRedirects is required: list the exact callback URLs of your apps (myapp://auth/callback, https://spa.example.com/auth/callback)',
     );
   }
   const corsOrigins = new Set<string>();
   for (const [i, entry] of allowed.entries()) {
-    const url = typeof entry === 'string' ? tryUrl(entry) : undefined;
-    if (!url || url.hash || url.username || url.password) {
+    const at = `appCallbacks.allowedRedirects[${i}]`;
+    const unsafe = typeof entry === 'string' ? unsafeAppCallback(entry) : 'must be a string';
+    const url = unsafe === undefined ? tryUrl(entry) : undefined;
+    if (!url) {
+      problems.push(`${at} ${unsafe ?? 'must be an absolute URL'}: list the exact callback URL`);
+    } else if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry) {
+      // This form used to allow every page of the origin: any page there that leaks its URL (third-party
+      // script, open redirect, Referer) would hand the code to whoever built the login link.
       problems.push(
-        `appCallbacks.allowedRedirects[${i}] must be an absolute URL without fragment or credentials`,
+        `${at} "${entry}" is an origin, not a callback URL: list the exact callback URL (e.g. ${entry}/auth/callback), which must match character for character; its origin gets CORS from it, and origins that only need CORS go in appCallbacks.corsOrigins`,
       );
     } else if (url.protocol === 'http:' && !isLoopback(url)) {
-      problems.push(`appCallbacks.allowedRedirects[${i}] must use https (http only on loopback)`);
+      problems.push(`${at} must use https (http only on loopback)`);
     } else if (url.protocol === 'http:' || url.protocol === 'https:') {
-      // A single-page app on this origin calls the session routes cross-origin.
+      // A single-page app served from this origin calls the session routes cross-origin.
       corsOrigins.add(url.origin);
+    }
+  }
+  const extraCors = input.corsOrigins ?? [];
+  if (!Array.isArray(extraCors)) {
+    problems.push('appCallbacks.corsOrigins must be an array of origins like https://spa.example.com');
+  } else {
+    for (const [i, origin] of extraCors.entries()) {
+      const url = typeof origin === 'string' ? tryUrl(origin) : undefined;
+      if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+        problems.push(
+          `appCallbacks.corsOrigins[${i}] must be an origin like https://spa.example.com (no path or slash)`,
+        );
+      } else if (url.protocol === 'http:' && !isLoopback(url)) {
+        problems.push(`appCallbacks.corsOrigins[${i}] must use https (http only on loopback)`);
+      } else {
+        corsOrigins.add(origin);
+      }
     }
   }
   const defaults = DEFAULTS.appCallbacks;

@@ -7,6 +7,7 @@ import { newKey, vaultRoutes } from '../helpers/vault.js';
 
 const APP = 'myapp://auth/callback';
 const SPA = 'https://spa.example.com';
+const SPA_CALLBACK = `${SPA}/auth/done`;
 const redis = useRedis();
 let issuer = '';
 const stack = useStack(() => ({
@@ -17,7 +18,7 @@ const stack = useStack(() => ({
   },
   router: {
     tokenEncryption: { keys: { k1: newKey() }, current: 'k1' },
-    appCallbacks: { allowedRedirects: [APP, SPA], exchangeCodeTtlSeconds: 2 },
+    appCallbacks: { allowedRedirects: [APP, SPA_CALLBACK], exchangeCodeTtlSeconds: 2 },
   },
   routes: vaultRoutes(() => `${issuer}/me`),
 }));
@@ -152,12 +153,12 @@ describe('app callbacks', () => {
     expect(stack().op.tokenRequests.size).toBe(before);
   });
 
-  it('accepts any path on an allowlisted SPA origin and answers its CORS preflight', async () => {
+  it('accepts an allowlisted SPA callback URL and answers its origin’s CORS preflight', async () => {
     const back = await appLogin(stack(), {
-      redirectUrl: `${SPA}/auth/done`,
+      redirectUrl: SPA_CALLBACK,
       codeChallenge: pkcePair().challenge,
     });
-    expect(`${back.origin}${back.pathname}`).toBe(`${SPA}/auth/done`);
+    expect(`${back.origin}${back.pathname}`).toBe(SPA_CALLBACK);
     const preflight = await fetch(stack().url('/auth/session'), {
       method: 'OPTIONS',
       headers: { origin: SPA, 'access-control-request-method': 'POST' },
