@@ -85,16 +85,16 @@ export class BearerSessions {
    * @throws OAuthRouterError `invalid_grant` for an unknown, expired or used code, or a missing or wrong verifier
    * (RFC 7636 §4.6).
    */
-  async exchange(code: unknown, verifier: unknown): Promise<BearerSessionTokens> {
+  async exchange(code: string, verifier: string | undefined): Promise<BearerSessionTokens> {
     const invalid = () =>
       new OAuthRouterError('invalid_grant', 'Exchange code unknown, expired, used, or verifier mismatch');
-    if (typeof code !== 'string' || code.length > 128) throw invalid();
+    if (code.length > 128) throw invalid();
     const json = await this.#store.take(this.#key('code', code));
     if (!json) throw invalid();
     const pending = JSON.parse(json) as Pending;
     // A code without a challenge (minted by an older version) is refused: it could be redeemed by anyone.
     if (typeof pending.challenge !== 'string') throw invalid();
-    if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) throw invalid();
+    if (verifier === undefined || !VERIFIER.test(verifier)) throw invalid();
     const actual = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
     const expected = Buffer.from(pending.challenge);
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid();
@@ -116,13 +116,9 @@ export class BearerSessions {
    * "used" mark, so of two concurrent presentations exactly one claims it and the other sees the mark and revokes.
    * @throws OAuthRouterError `invalid_grant`.
    */
-  async refresh(refreshToken: unknown): Promise<BearerSessionTokens> {
+  async refresh(refreshToken: string): Promise<BearerSessionTokens> {
     const invalid = (why: string) => new OAuthRouterError('invalid_grant', why);
-    if (
-      typeof refreshToken !== 'string' ||
-      !refreshToken.startsWith(REFRESH_PREFIX) ||
-      refreshToken.length > 128
-    ) {
+    if (!refreshToken.startsWith(REFRESH_PREFIX) || refreshToken.length > 128) {
       throw invalid('Not a session refresh token');
     }
     const familyId = await this.#store.get(this.#key('refresh', refreshToken));
