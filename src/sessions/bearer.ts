@@ -26,8 +26,11 @@ export interface BearerSessionLifetimes {
 interface Family {
   user: OAuthUser;
   provider: string;
-  /** Milliseconds since the epoch when the family ends (its absolute lifetime); the store's TTL matches it. */
-  expiresAt: number;
+  /**
+   * Milliseconds since the epoch when the family ends (its absolute lifetime); the store's TTL matches it. Missing
+   * only in records written before absolute lifetimes existed.
+   */
+  expiresAt?: number;
 }
 interface Pending {
   user: OAuthUser;
