@@ -134,6 +134,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
           exchangeCode: config.appCallbacks.exchangeCode,
           accessToken: config.appCallbacks.accessToken,
           refreshToken: config.appCallbacks.refreshToken,
+          session: config.appCallbacks.sessionLifetime,
         })
       : undefined,
     users:

@@ -26,6 +26,16 @@ export const DEFAULTS = {
   /** Shortest session secret; express-session signs with HMAC-SHA256, so less than 32 characters is guessable. */
   minSecretLength: 32,
   bindingCookieName: 'oauth.flow',
+  /** App sessions (bearer tokens for mobile apps and single-page apps), in seconds. */
+  appCallbacks: {
+    /** Longest, and default, life of an exchange code: it only has to survive the app's hop from its callback. */
+    exchangeCodeTtlSeconds: 60,
+    accessTokenTtlSeconds: 15 * 60,
+    /** Idle limit: a session whose refresh token goes unused this long ends. */
+    refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+    /** Absolute limit: a session ends this long after sign-in, however often it refreshes. */
+    sessionLifetimeSeconds: 30 * 24 * 60 * 60,
+  },
 } as const;
 
 /** Authorization parameters the library sets itself; `authorizationParams` may not override them. */

@@ -1,8 +1,10 @@
 import { ConfigError } from '../errors.js';
+import { unsafeAppCallback } from '../flow/app-redirect.js';
 import { providerFetch } from '../flow/http-transport.js';
 import { escapeControlCharacters, escapeLogDetails } from '../internal/log-text.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
+import type { KvStore } from '../stores/types.js';
 import { parseKeyring } from '../tokens/crypto.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
@@ -187,7 +189,7 @@ export function resolveConfig(
     problems.push('accounts.onEmailConflict must be "error" or "create"');
   }
   const rateLimit = resolveRateLimit(input.rateLimit, problems);
-  const appCallbacks = resolveAppCallbacks(input.appCallbacks, problems);
+  const appCallbacks = resolveAppCallbacks(input.appCallbacks, input.kvStore, problems);
 
   const keyPrefix = input.keyPrefix ?? DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
@@ -510,6 +512,7 @@ function checkEndpoint(value: string, field: string, problems: string[]): URL | 
 
 function resolveAppCallbacks(
   input: OAuthRouterOptions['appCallbacks'],
+  kvStore: OAuthRouterOptions['kvStore'],
   problems: string[],
 ): ResolvedConfig['appCallbacks'] {
   if (input === undefined) return undefined;
@@ -520,42 +523,77 @@ function resolveAppCallbacks(
       'exchangeCodeTtlSeconds',
       'accessTokenTtlSeconds',
       'refreshTokenTtlSeconds',
+      'sessionLifetimeSeconds',
+      'corsOrigins',
     ]),
     'appCallbacks.',
     problems,
   );
+  // A store written before setIfAbsent existed would make refresh-token reuse undetectable under concurrency.
+  if (kvStore !== undefined && typeof (kvStore as Partial<KvStore>).setIfAbsent !== 'function') {
+    problems.push(
+      'kvStore.setIfAbsent is missing: app sessions need an atomic write-if-absent to detect refresh-token reuse; implement it (see docs/adapters.md), or remove kvStore to use the built-in Redis store',
+    );
+  }
   const allowed = Array.isArray(input.allowedRedirects) ? input.allowedRedirects : [];
   if (allowed.length === 0) {
     problems.push(
-      'appCallbacks.allowedRedirects is required: list the exact callback URLs (myapp://auth/callback) or https origins of your apps',
+      'appCallbacks.allowedRedirects is required: list the exact callback URLs of your apps (myapp://auth/callback, https://spa.example.com/auth/callback)',
     );
   }
   const corsOrigins = new Set<string>();
   for (const [i, entry] of allowed.entries()) {
-    const url = typeof entry === 'string' ? tryUrl(entry) : undefined;
-    if (!url || url.hash || url.username || url.password) {
+    const at = `appCallbacks.allowedRedirects[${i}]`;
+    const unsafe = typeof entry === 'string' ? unsafeAppCallback(entry) : 'must be a string';
+    const url = unsafe === undefined ? tryUrl(entry) : undefined;
+    if (!url) {
+      problems.push(`${at} ${unsafe ?? 'must be an absolute URL'}: list the exact callback URL`);
+    } else if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry) {
+      // This form used to allow every page of the origin: any page there that leaks its URL (third-party
+      // script, open redirect, Referer) would hand the code to whoever built the login link.
       problems.push(
-        `appCallbacks.allowedRedirects[${i}] must be an absolute URL without fragment or credentials`,
+        `${at} "${entry}" is an origin, not a callback URL: list the exact callback URL (e.g. ${entry}/auth/callback), which must match character for character; its origin gets CORS from it, and origins that only need CORS go in appCallbacks.corsOrigins`,
       );
     } else if (url.protocol === 'http:' && !isLoopback(url)) {
-      problems.push(`appCallbacks.allowedRedirects[${i}] must use https (http only on loopback)`);
+      problems.push(`${at} must use https (http only on loopback)`);
     } else if (url.protocol === 'http:' || url.protocol === 'https:') {
-      // A single-page app on this origin calls the session routes cross-origin.
+      // A single-page app served from this origin calls the session routes cross-origin.
       corsOrigins.add(url.origin);
     }
   }
-  const ttl = (value: number | undefined, fallback: number, max: number, field: string) => {
-    const seconds = value ?? fallback;
+  const extraCors = input.corsOrigins ?? [];
+  if (!Array.isArray(extraCors)) {
+    problems.push('appCallbacks.corsOrigins must be an array of origins like https://spa.example.com');
+  } else {
+    for (const [i, origin] of extraCors.entries()) {
+      const url = typeof origin === 'string' ? tryUrl(origin) : undefined;
+      if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+        problems.push(
+          `appCallbacks.corsOrigins[${i}] must be an origin like https://spa.example.com (no path or slash)`,
+        );
+      } else if (url.protocol === 'http:' && !isLoopback(url)) {
+        problems.push(`appCallbacks.corsOrigins[${i}] must use https (http only on loopback)`);
+      } else {
+        corsOrigins.add(origin);
+      }
+    }
+  }
+  const defaults = DEFAULTS.appCallbacks;
+  const ttl = (field: keyof typeof defaults, max: number) => {
+    const seconds = input[field] ?? defaults[field];
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) {
-      problems.push(`appCallbacks.${field} must be a whole number from 1 to ${max}`);
+      problems.push(
+        `appCallbacks.${field} must be a whole number of seconds from 1 to ${max}: default is ${defaults[field]}`,
+      );
     }
     return seconds;
   };
   return {
     allowedRedirects: allowed,
-    exchangeCode: ttl(input.exchangeCodeTtlSeconds, 60, 60, 'exchangeCodeTtlSeconds'),
-    accessToken: ttl(input.accessTokenTtlSeconds, 900, 86_400, 'accessTokenTtlSeconds'),
-    refreshToken: ttl(input.refreshTokenTtlSeconds, 30 * 86_400, 365 * 86_400, 'refreshTokenTtlSeconds'),
+    exchangeCode: ttl('exchangeCodeTtlSeconds', 60),
+    accessToken: ttl('accessTokenTtlSeconds', 86_400),
+    refreshToken: ttl('refreshTokenTtlSeconds', 365 * 86_400),
+    sessionLifetime: ttl('sessionLifetimeSeconds', 365 * 86_400),
     corsOrigins,
   };
 }

@@ -190,16 +190,36 @@ export interface OAuthRouterOptions {
 /** Options of app callbacks and bearer sessions. */
 export interface AppCallbackOptions {
   /**
-   * Exact callback URLs, custom schemes included (`myapp://auth/callback`), or bare https origins
-   * (`https://spa.example.com`) whose any path is allowed. Nothing else is.
+   * The exact callback URLs of your apps, custom schemes included (`myapp://auth/callback`,
+   * `https://spa.example.com/auth/callback`). A login's `redirectUrl` must equal one of them character for
+   * character (RFC 9700 §4.1.3); a bare origin is refused at startup. The origins of the http(s) entries may call
+   * the session routes cross-origin (CORS).
+   *
+   * Security: the exchange code lands on that page in its URL. The page must not load third-party scripts or
+   * analytics, redirect elsewhere, or send a `Referer` before it has removed the code from its URL (see the
+   * README's "Clients without cookies").
    */
   allowedRedirects: string[];
+  /**
+   * More origins (`https://admin.example.com`) whose pages may call `POST <mountPath>/session` and
+   * `/session/refresh` cross-origin, besides those of `allowedRedirects`. CORS only: they never receive a code.
+   * Default none.
+   */
+  corsOrigins?: string[];
   /** Lifetime of an exchange code, at most 60 s. Default 60. */
   exchangeCodeTtlSeconds?: number;
   /** Lifetime of a session access token. Default 900 (15 minutes). */
   accessTokenTtlSeconds?: number;
   /** Lifetime of a session refresh token (and of an idle session). Default 30 days. */
   refreshTokenTtlSeconds?: number;
+  /**
+   * Absolute lifetime of an app session, counted from the code exchange: refreshing never extends it, and access
+   * and refresh tokens never outlive it. The app signs the user in again afterwards. Default 30 days.
+   *
+   * Security: without an absolute limit, a stolen refresh token that is used more often than
+   * `refreshTokenTtlSeconds` would be good forever.
+   */
+  sessionLifetimeSeconds?: number;
 }
 
 /** Rate limit of the auth routes. */
@@ -315,6 +335,7 @@ export interface ResolvedConfig {
         exchangeCode: number;
         accessToken: number;
         refreshToken: number;
+        sessionLifetime: number;
         corsOrigins: Set<string>;
       }
     | undefined;

@@ -3,42 +3,70 @@ import { OAuthRouterError } from '../errors.js';
 const MAX_LENGTH = 2048;
 
 /**
- * Checks an app callback URL (`redirectUrl` at the login route) against the configured allowlist. An entry is
- * either an exact URL, custom schemes included (`myapp://auth/callback`), which must match character for
- * character, or a bare http(s) origin (`https://spa.example.com`), which matches any path on exactly that
- * scheme, host and port. Look-alikes (other ports, suffixed hosts, `myapp://auth/callback.evil`) never match.
- *
- * @returns The URL, unchanged, when allowed.
- * @throws OAuthRouterError `invalid_request` otherwise, before the provider is ever contacted.
+ * Schemes a callback may never use, whatever the allowlist says: they run script in whatever page opens them
+ * (`javascript:`, `vbscript:`), carry their own content (`data:`), or name content of another origin or of the
+ * device (`blob:https://spa.example.com/…` has that origin but is a page anyone on it can mint; `file:`,
+ * `filesystem:`, `about:`).
  */
-export function checkAppRedirect(value: unknown, allowlist: readonly string[]): string {
-  const reject = () => new OAuthRouterError('invalid_request', 'redirectUrl is not an allowed app callback');
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) throw reject();
+const FORBIDDEN_SCHEMES = new Set([
+  'javascript:',
+  'vbscript:',
+  'data:',
+  'blob:',
+  'file:',
+  'filesystem:',
+  'about:',
+]);
+
+/**
+ * Says why a URL can never be an app callback: not printable ASCII (control characters, spaces, anything a URL
+ * parser would strip or re-encode, so that what is compared is what the browser opens), a backslash (which URL
+ * parsers read as `/` in http(s) URLs), not absolute, credentials, a fragment, a forbidden scheme, or over 2048
+ * characters. Applied to `appCallbacks.allowedRedirects` at startup and again to every `redirectUrl`, so a bad
+ * entry in the list cannot open any of these.
+ *
+ * @param value - A candidate callback URL.
+ * @returns What is wrong with it, phrased to follow the field name, or undefined when it may be a callback.
+ */
+export function unsafeAppCallback(value: string): string | undefined {
+  if (value.length === 0 || value.length > MAX_LENGTH) return `must be 1 to ${MAX_LENGTH} characters long`;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code <= 0x20 || code === 0x7f || code === 0x5c) throw reject();
+    if (code < 0x21 || code > 0x7e || code === 0x5c) {
+      return 'must be printable ASCII without spaces or backslashes (percent-encode anything else)';
+    }
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw reject();
+    return 'must be an absolute URL';
   }
-  if (url.username || url.password || url.hash) throw reject();
-  for (const entry of allowlist) {
-    if (entry === value) return value;
-    if (isOrigin(entry) && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry)
-      return value;
-  }
-  throw reject();
+  if (url.username || url.password) return 'must not carry credentials';
+  if (value.includes('#')) return 'must not have a fragment';
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `must not use the ${url.protocol} scheme`;
+  return undefined;
 }
 
-/** Whether an allowlist entry is a bare http(s) origin rather than an exact URL. */
-function isOrigin(entry: string): boolean {
-  try {
-    const url = new URL(entry);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
-  } catch {
-    return false;
+/**
+ * Checks an app callback URL (`redirectUrl` at the login route) against the configured allowlist: it must equal
+ * an entry character for character (RFC 9700 §4.1.3: exact string matching), custom schemes included
+ * (`myapp://auth/callback`). Nothing is normalised and no entry stands for an origin or a prefix, so other pages
+ * of an allowed origin, trailing slashes, added queries, case or port variants and dot segments never match.
+ *
+ * @param value - The `redirectUrl` query value (anything Express parsed: a repeated parameter is an array).
+ * @param allowlist - `appCallbacks.allowedRedirects`.
+ * @returns The URL, unchanged, when allowed.
+ * @throws OAuthRouterError `invalid_request` otherwise, before the provider is ever contacted.
+ * @example
+ * ```ts
+ * checkAppRedirect('myapp://auth/callback', ['myapp://auth/callback']); // 'myapp://auth/callback'
+ * checkAppRedirect('https://spa.example.com/other', ['https://spa.example.com/auth/callback']); // throws
+ * ```
+ */
+export function checkAppRedirect(value: unknown, allowlist: readonly string[]): string {
+  if (typeof value !== 'string' || unsafeAppCallback(value) !== undefined || !allowlist.includes(value)) {
+    throw new OAuthRouterError('invalid_request', 'redirectUrl is not an allowed app callback');
   }
+  return value;
 }

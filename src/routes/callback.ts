@@ -68,7 +68,8 @@ export function callbackRoute(context: RouterContext): RequestHandler {
 
 /**
  * Ends an app flow at its (allowlisted) callback URL: with a one-time exchange code on success, with
- * `?error=<code>` on failure. Never tokens in the URL; no cookie session is created.
+ * `?error=<code>` on failure. Never tokens in the URL; no cookie session is created. The code is bound to the
+ * login's PKCE challenge; a login without one ends in `error=invalid_request` before the provider's code is used.
  */
 async function finishAppFlow(
   res: Response,
@@ -81,6 +82,9 @@ async function finishAppFlow(
   const target = new URL(redirect);
   try {
     if (!context.bearer) throw new OAuthRouterError('invalid_config', 'appCallbacks is not configured');
+    // A pending login minted by an older version may lack the challenge: its code could be redeemed by anyone.
+    if (challenge === undefined)
+      throw new OAuthRouterError('invalid_request', 'App login started without codeChallenge');
     const { user } = await complete();
     target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge));
   } catch (err) {

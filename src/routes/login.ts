@@ -53,13 +53,16 @@ export function loginRoute(context: RouterContext): RequestHandler {
 
 /**
  * Reads `redirectUrl` (an allowlisted app callback) and `codeChallenge` (the S256 challenge of a verifier the app
- * keeps, RFC 7636 format) from the login request. Refused before the provider is contacted.
+ * keeps, RFC 7636 §4.2) from the login request. Both are required together and refused before the provider is
+ * contacted: the code an app callback receives travels through the operating system or the browser (a custom
+ * scheme another app can also register, a page URL), so it must be useless to anyone without the verifier
+ * (RFC 8252 §8.1, RFC 9700 §2.1.1).
  */
 function appCallback(
   redirectUrl: unknown,
   codeChallenge: unknown,
   allowed: readonly string[] | undefined,
-): { redirect: string; challenge: string | undefined } | undefined {
+): { redirect: string; challenge: string } | undefined {
   if (redirectUrl === undefined) {
     if (codeChallenge !== undefined)
       throw new OAuthRouterError('invalid_request', 'codeChallenge needs redirectUrl');
@@ -68,10 +71,13 @@ function appCallback(
   if (!allowed)
     throw new OAuthRouterError('invalid_request', 'redirectUrl is not enabled: configure appCallbacks');
   const redirect = checkAppRedirect(redirectUrl, allowed);
-  if (
-    codeChallenge !== undefined &&
-    (typeof codeChallenge !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge))
-  ) {
+  if (codeChallenge === undefined) {
+    throw new OAuthRouterError(
+      'invalid_request',
+      'codeChallenge is required with redirectUrl: send base64url(SHA-256(verifier)) of a verifier the app keeps',
+    );
+  }
+  if (typeof codeChallenge !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) {
     throw new OAuthRouterError(
       'invalid_request',
       'codeChallenge must be a base64url SHA-256 (43 characters)',

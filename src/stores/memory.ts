@@ -29,6 +29,15 @@ export class MemoryKvStore implements KvStore {
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
   }
 
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    // Synchronous from the check to the write, so no other call can interleave in this process.
+    if (this.#live(key)) return false;
+    this.#sweep();
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
+    return true;
+  }
+
   async take(key: string): Promise<string | null> {
     // Map access is synchronous, so get-and-delete cannot interleave with another take in this process.
     const entry = this.#live(key);

@@ -4,8 +4,9 @@ import { assertTtl } from './memory.js';
 import type { KvStore } from './types.js';
 
 /**
- * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL`, atomic on the server,
- * so a state is single-use even across app instances. Needs Redis >= 6.2.
+ * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL` and `setIfAbsent` is
+ * `SET … EX … NX`, both atomic on the server, so a state is single-use and a refresh token's reuse is seen even
+ * across app instances. Needs Redis >= 6.2.
  *
  * @example
  * ```ts
@@ -28,6 +29,11 @@ export class RedisKvStore implements KvStore {
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     await guard(() => this.#client.set(key, value, 'EX', ttlSeconds));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    return (await guard(() => this.#client.set(key, value, 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
   async take(key: string): Promise<string | null> {

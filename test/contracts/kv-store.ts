@@ -70,6 +70,49 @@ export function describeKvStoreContract(name: string, factory: () => Promise<KvS
       expect(results.filter((r) => r === 'v')).toHaveLength(1);
     });
 
+    it('setIfAbsent writes a missing key with its TTL and reports it', async () => {
+      const { store, ttlOf } = await factory();
+      const k = key('nx');
+      expect(await store.setIfAbsent(k, 'first', 300)).toBe(true);
+      expect(await store.get(k)).toBe('first');
+      const ttl = await ttlOf(k);
+      expect(ttl).toBeGreaterThan(290);
+      expect(ttl).toBeLessThanOrEqual(300);
+    });
+
+    it('setIfAbsent leaves a present value and its TTL unchanged', async () => {
+      const { store, ttlOf } = await factory();
+      const k = key('nx-present');
+      await store.set(k, 'kept', 60);
+      expect(await store.setIfAbsent(k, 'other', 300)).toBe(false);
+      expect(await store.get(k)).toBe('kept');
+      expect(await ttlOf(k)).toBeLessThanOrEqual(60);
+    });
+
+    it('setIfAbsent writes again once the value expired or was deleted', async () => {
+      const { store, advance } = await factory();
+      const expiring = key('nx-expired');
+      expect(await store.setIfAbsent(expiring, 'a', 1)).toBe(true);
+      await advance(1.2);
+      expect(await store.setIfAbsent(expiring, 'b', 60)).toBe(true);
+      expect(await store.get(expiring)).toBe('b');
+      const deleted = key('nx-deleted');
+      await store.set(deleted, 'a', 60);
+      await store.delete(deleted);
+      expect(await store.setIfAbsent(deleted, 'b', 60)).toBe(true);
+      expect(await store.get(deleted)).toBe('b');
+    });
+
+    it('setIfAbsent is atomic: of many concurrent calls exactly one writes, and its value stays', async () => {
+      const { store } = await factory();
+      const k = key('nx-race');
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => store.setIfAbsent(k, `v${i}`, 60)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get(k)).toBe(`v${results.indexOf(true)}`);
+    });
+
     it('delete removes a value and ignores a missing key', async () => {
       const { store } = await factory();
       const k = key('delete');
@@ -83,6 +126,7 @@ export function describeKvStoreContract(name: string, factory: () => Promise<KvS
       const { store } = await factory();
       await expect(store.set(key('bad'), 'v', 0)).rejects.toThrow(RangeError);
       await expect(store.set(key('bad'), 'v', 1.5)).rejects.toThrow(RangeError);
+      await expect(store.setIfAbsent(key('bad'), 'v', 0)).rejects.toThrow(RangeError);
     });
 
     it('keeps values byte-exact (unicode, JSON, empty string)', async () => {

@@ -7,6 +7,7 @@ import { newKey, vaultRoutes } from '../helpers/vault.js';
 
 const APP = 'myapp://auth/callback';
 const SPA = 'https://spa.example.com';
+const SPA_CALLBACK = `${SPA}/auth/done`;
 const redis = useRedis();
 let issuer = '';
 const stack = useStack(() => ({
@@ -17,7 +18,7 @@ const stack = useStack(() => ({
   },
   router: {
     tokenEncryption: { keys: { k1: newKey() }, current: 'k1' },
-    appCallbacks: { allowedRedirects: [APP, SPA], exchangeCodeTtlSeconds: 2 },
+    appCallbacks: { allowedRedirects: [APP, SPA_CALLBACK], exchangeCodeTtlSeconds: 2 },
   },
   routes: vaultRoutes(() => `${issuer}/me`),
 }));
@@ -112,13 +113,20 @@ describe('app callbacks', () => {
   });
 
   it('expires unused codes', async () => {
-    const code = (await appLogin(stack(), { redirectUrl: APP })).searchParams.get('code') as string;
+    const { verifier, challenge } = pkcePair();
+    const code = (await appLogin(stack(), { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
+      'code',
+    ) as string;
     await new Promise((r) => setTimeout(r, 2_200));
-    expect((await exchange(stack(), { code })).status).toBe(400);
+    expect((await exchange(stack(), { code, codeVerifier: verifier })).status).toBe(400);
   });
 
   it('sends provider errors to the app callback too', async () => {
-    const back = await appLogin(stack(), { redirectUrl: APP }, { deny: true });
+    const back = await appLogin(
+      stack(),
+      { redirectUrl: APP, codeChallenge: pkcePair().challenge },
+      { deny: true },
+    );
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.has('code')).toBe(false);
   });
@@ -137,7 +145,7 @@ describe('app callbacks', () => {
   ])('refuses the unlisted redirectUrl %s before contacting the provider', async (redirectUrl) => {
     const before = stack().op.tokenRequests.size;
     const res = await new Browser().request(
-      `${stack().url('/auth/acme/login')}?redirectUrl=${encodeURIComponent(redirectUrl)}`,
+      `${stack().url('/auth/acme/login')}?redirectUrl=${encodeURIComponent(redirectUrl)}&codeChallenge=${pkcePair().challenge}`,
     );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
@@ -145,9 +153,12 @@ describe('app callbacks', () => {
     expect(stack().op.tokenRequests.size).toBe(before);
   });
 
-  it('accepts any path on an allowlisted SPA origin and answers its CORS preflight', async () => {
-    const back = await appLogin(stack(), { redirectUrl: `${SPA}/auth/done` });
-    expect(`${back.origin}${back.pathname}`).toBe(`${SPA}/auth/done`);
+  it('accepts an allowlisted SPA callback URL and answers its origin’s CORS preflight', async () => {
+    const back = await appLogin(stack(), {
+      redirectUrl: SPA_CALLBACK,
+      codeChallenge: pkcePair().challenge,
+    });
+    expect(`${back.origin}${back.pathname}`).toBe(SPA_CALLBACK);
     const preflight = await fetch(stack().url('/auth/session'), {
       method: 'OPTIONS',
       headers: { origin: SPA, 'access-control-request-method': 'POST' },
@@ -164,8 +175,14 @@ describe('app callbacks', () => {
 
 describe('bearer sessions', () => {
   async function newSession(s: Stack) {
-    const code = (await appLogin(s, { redirectUrl: APP })).searchParams.get('code') as string;
-    return (await (await exchange(s, { code })).json()) as { accessToken: string; refreshToken: string };
+    const { verifier, challenge } = pkcePair();
+    const code = (await appLogin(s, { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
+      'code',
+    ) as string;
+    return (await (await exchange(s, { code, codeVerifier: verifier })).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
   }
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
 
