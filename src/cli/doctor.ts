@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { resolveConfig } from '../config/resolve.js';
-import type { OAuthRouterOptions, ResolvedProvider } from '../config/types.js';
+import type { OAuthRouterOptions, ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
 import { ConfigError, OAuthRouterError } from '../errors.js';
-import { clientCredentialsToken, createProviderClient } from '../flow/oidc.js';
+import { clientCredentialsToken, createProviderClient, mayMeanBasicRefused } from '../flow/oidc.js';
 
 /** One finding: ok, a warning, or a failure that will break sign-in. */
 export interface Finding {
@@ -107,7 +107,8 @@ async function checkProvider(
   if (provider.endSessionOnLogout && !metadata.end_session_endpoint) {
     add('warn', provider.name, 'endSessionOnLogout is set but the provider has no end_session_endpoint');
   }
-  if (provider.tokenEndpointAuthMethod === 'none') return;
+  const method = providerClient.authMethod();
+  if (method === 'none') return;
   if (!supports('grant_types_supported', 'client_credentials')) {
     add(
       'ok',
@@ -116,35 +117,72 @@ async function checkProvider(
     );
     return;
   }
-  try {
-    await clientCredentialsToken(providerClient, []);
-    add('ok', provider.name, 'client id and secret accepted');
-  } catch (err) {
-    const code = err instanceof OAuthRouterError ? err.providerError : undefined;
-    if (code === 'invalid_client') {
+  const first = await probeCredentials(provider, method);
+  if (first.verdict === 'accepted') {
+    add('ok', provider.name, `client id and secret accepted${first.detail}`);
+    return;
+  }
+  if (first.verdict === 'unknown') {
+    add('warn', provider.name, `could not check the client credentials: ${first.detail}`);
+    return;
+  }
+  // Refused or unclear with HTTP Basic: some providers refuse Basic itself. The same probe in the body tells.
+  if (method === 'client_secret_basic' && !provider.clientSecretFactory) {
+    const post = await probeCredentials(provider, 'client_secret_post');
+    if (post.verdict === 'accepted') {
       add(
         'fail',
         provider.name,
-        'the provider rejected the client id/secret (invalid_client): copy them again from its console',
+        "the provider refuses HTTP Basic client authentication but accepts client_secret_post: set tokenEndpointAuthMethod: 'client_secret_post'",
       );
-    } else if (
-      code === 'unauthorized_client' ||
-      code === 'unsupported_grant_type' ||
-      code === 'invalid_scope' ||
-      code === 'invalid_grant'
-    ) {
-      add(
-        'ok',
-        provider.name,
-        `client id and secret accepted (the provider then refused the probe grant: ${code}, as expected)`,
-      );
-    } else {
-      add(
-        'warn',
-        provider.name,
-        `could not check the client credentials: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      return;
     }
+  }
+  if (first.verdict === 'rejected') {
+    add(
+      'fail',
+      provider.name,
+      'the provider rejected the client id/secret (invalid_client): copy them again from its console',
+    );
+    return;
+  }
+  // unauthorized_client means "authenticated, but this grant is not allowed" (RFC 6749 §5.2).
+  add('ok', provider.name, `client id and secret accepted${first.detail}`);
+}
+
+/**
+ * Sends a client-credentials request as a probe of the client id and secret. By RFC 6749 §5.2 a failed client
+ * authentication answers `invalid_client`; any other OAuth error means the credentials passed and only the probe
+ * grant was refused.
+ */
+async function probeCredentials(
+  provider: ResolvedProvider,
+  method: TokenEndpointAuthMethod,
+): Promise<{ verdict: 'accepted' | 'rejected' | 'unclear' | 'unknown'; detail: string }> {
+  const providerClient = createProviderClient({
+    ...provider,
+    tokenEndpointAuthMethod: method,
+    authMethodFromDiscovery: false,
+  });
+  try {
+    await clientCredentialsToken(providerClient, []);
+    return { verdict: 'accepted', detail: '' };
+  } catch (err) {
+    const code = err instanceof OAuthRouterError ? err.providerError : undefined;
+    if (code === 'invalid_client') return { verdict: 'rejected', detail: '' };
+    if (code === 'unauthorized_client')
+      return {
+        verdict: 'unclear',
+        detail: ' (the provider then refused the probe grant: unauthorized_client)',
+      };
+    if (code)
+      return {
+        verdict: 'accepted',
+        detail: ` (the provider then refused the probe grant: ${code}, as expected)`,
+      };
+    const cause = err instanceof OAuthRouterError ? err.cause : err;
+    if (mayMeanBasicRefused(cause)) return { verdict: 'unclear', detail: '' };
+    return { verdict: 'unknown', detail: err instanceof Error ? err.message : String(err) };
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npx express-oauth-router doctor --config <module>`: checks an app's configuration. The module's default export
- * is the object passed to `oauthRouter()`, or a (possibly async) function returning it. For a TypeScript module,
+ * (ESM `export default`, CommonJS `module.exports` or `exports.default`) is the object passed to `oauthRouter()`,
+ * or a (possibly async) function returning it. For a TypeScript module,
  * run `node --import tsx node_modules/express-oauth-router/dist/cli/index.js doctor --config ./oauth.config.ts`.
  */
 import { resolve } from 'node:path';
@@ -20,7 +21,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const module = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
-  const exported = module.default;
+  // CommonJS arrives as `default` (module.exports); TypeScript's CommonJS output nests it (exports.default).
+  let exported = module.default;
+  if (isObject(exported) && 'default' in exported && !('providers' in exported)) exported = exported.default;
   const options = (typeof exported === 'function' ? await exported() : exported) as
     | OAuthRouterOptions
     | undefined;
@@ -31,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
   const findings = await diagnose(options);
   console.log(formatFindings(findings));
   return findings.some((f) => f.level === 'fail') ? 1 : 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -481,6 +481,11 @@ function resolveProvider(
     authorizationParams,
     responseMode,
     tokenEndpointAuthMethod: authMethod,
+    authMethodFromDiscovery:
+      kind === 'oidc' &&
+      hasSecret &&
+      options.tokenEndpointAuthMethod === undefined &&
+      !preset?.tokenEndpointAuthMethod,
     fetchUserInfo: options.fetchUserInfo ?? DEFAULTS.provider.fetchUserInfo,
     displayName: options.displayName ?? preset?.displayName ?? name,
     mode,

@@ -291,6 +291,11 @@ export interface ResolvedProvider {
   authorizationParams: Record<string, string>;
   responseMode: 'query' | 'form_post';
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /**
+   * Neither the app nor the preset chose the client authentication: discovery's
+   * `token_endpoint_auth_methods_supported` decides between Basic (the default) and `client_secret_post`.
+   */
+  authMethodFromDiscovery: boolean;
   fetchUserInfo: boolean;
   displayName: string;
   mode: 'signin' | 'integration';

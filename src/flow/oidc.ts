@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import type { ResolvedProvider } from '../config/types.js';
+import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
 import { quoteForLog } from '../internal/log-text.js';
 import type { Profile, ProviderGet } from '../providers/types.js';
@@ -39,6 +39,11 @@ export interface ProviderClient {
   readonly provider: ResolvedProvider;
   /** Resolves the discovered configuration; a failed discovery is retried on the next call. */
   configuration(): Promise<client.Configuration>;
+  /**
+   * How this client authenticates at the token endpoint: the configured method, or (when neither the app nor the
+   * preset chose one) the one the provider's discovery document leaves, once discovery has run.
+   */
+  authMethod(): TokenEndpointAuthMethod;
 }
 
 /**
@@ -47,56 +52,86 @@ export interface ProviderClient {
  */
 export function createProviderClient(provider: ResolvedProvider): ProviderClient {
   let pending: Promise<client.Configuration> | undefined;
+  let method = provider.tokenEndpointAuthMethod;
   return {
     provider,
     configuration() {
-      pending ??= discover(provider).catch((err: unknown) => {
-        pending = undefined;
-        throw toProviderError(err, provider.name, 'discovery failed');
-      });
+      pending ??= discover(provider).then(
+        (discovered) => {
+          method = discovered.method;
+          return discovered.config;
+        },
+        (err: unknown) => {
+          pending = undefined;
+          throw toProviderError(err, provider.name, 'discovery failed');
+        },
+      );
       return pending;
     },
+    authMethod: () => method,
   };
 }
 
-async function discover(provider: ResolvedProvider): Promise<client.Configuration> {
-  const auth = clientAuthentication(provider);
-  let config: client.Configuration;
+async function discover(
+  provider: ResolvedProvider,
+): Promise<{ config: client.Configuration; method: TokenEndpointAuthMethod }> {
+  let metadata: client.ServerMetadata;
   if (provider.kind === 'oidc') {
-    config = await client.discovery(provider.issuer as URL, provider.clientId, undefined, auth, {
-      execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
-      timeout: PROVIDER_TIMEOUT_SECONDS,
-      [client.customFetch]: provider.fetch,
-    });
-    // openid-client trusts an id_token from the token endpoint on the strength of TLS alone (OIDC Core
-    // §3.1.3.7 allows it). We verify the signature too: a token response altered on the way (a TLS-inspecting
-    // proxy, a compromised transport) or forged by a look-alike endpoint must not sign anyone in. The JWK Set
-    // is fetched once, cached for five minutes and fetched again (at most once a minute) when a token names a
-    // key it does not hold, so a provider's key rotation is picked up.
-    if (provider.idTokenSignature === 'jwks') client.enableNonRepudiationChecks(config);
+    const discovered = await client.discovery(
+      provider.issuer as URL,
+      provider.clientId,
+      undefined,
+      undefined,
+      {
+        execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        [client.customFetch]: provider.fetch,
+      },
+    );
+    metadata = discovered.serverMetadata();
   } else {
     // Plain OAuth 2.0 has no discovery: the metadata is the configured endpoints.
     const endpoints = provider.endpoints as NonNullable<ResolvedProvider['endpoints']>;
-    config = new client.Configuration(
-      {
-        issuer: endpoints.authorizationUrl.origin,
-        authorization_endpoint: endpoints.authorizationUrl.href,
-        token_endpoint: endpoints.tokenUrl.href,
-        userinfo_endpoint: endpoints.userinfoUrl.href,
-        revocation_endpoint: endpoints.revocationUrl?.href,
-      },
-      provider.clientId,
-      undefined,
-      auth,
-    );
-    if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
+    metadata = {
+      issuer: endpoints.authorizationUrl.origin,
+      authorization_endpoint: endpoints.authorizationUrl.href,
+      token_endpoint: endpoints.tokenUrl.href,
+      userinfo_endpoint: endpoints.userinfoUrl.href,
+      revocation_endpoint: endpoints.revocationUrl?.href,
+    };
   }
+  const method = provider.authMethodFromDiscovery
+    ? discoveredAuthMethod(metadata.token_endpoint_auth_methods_supported)
+    : provider.tokenEndpointAuthMethod;
+  const config = new client.Configuration(
+    metadata,
+    provider.clientId,
+    undefined,
+    clientAuthentication(provider, method),
+  );
+  if (provider.allowInsecureRequests) client.allowInsecureRequests(config);
+  // openid-client trusts an id_token from the token endpoint on the strength of TLS alone (OIDC Core
+  // §3.1.3.7 allows it). We verify the signature too: a token response altered on the way (a TLS-inspecting
+  // proxy, a compromised transport) or forged by a look-alike endpoint must not sign anyone in. The JWK Set
+  // is fetched once, cached for five minutes and fetched again (at most once a minute) when a token names a
+  // key it does not hold, so a provider's key rotation is picked up.
+  if (provider.kind === 'oidc' && provider.idTokenSignature === 'jwks')
+    client.enableNonRepudiationChecks(config);
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
   config[client.customFetch] =
     provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json'
-      ? tokenEndpointQuirks(provider, config.serverMetadata().token_endpoint)
+      ? tokenEndpointQuirks(provider, metadata.token_endpoint)
       : provider.fetch;
-  return config;
+  return { config, method };
+}
+
+/**
+ * The client authentication a discovery document leaves: HTTP Basic, the RFC 6749 default, unless the provider
+ * lists supported methods without it and with `client_secret_post` (some self-hosted providers do).
+ */
+function discoveredAuthMethod(supported: readonly string[] | undefined): TokenEndpointAuthMethod {
+  if (!supported?.length || supported.includes('client_secret_basic')) return 'client_secret_basic';
+  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
 }
 
 /**
@@ -130,7 +165,10 @@ function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string |
 /** Lifetime of a computed client secret (Apple's JWT is signed for an hour; renew before it runs out). */
 const COMPUTED_SECRET_TTL_MS = 50 * 60 * 1000;
 
-function clientAuthentication(provider: ResolvedProvider): client.ClientAuth {
+function clientAuthentication(
+  provider: ResolvedProvider,
+  method: TokenEndpointAuthMethod,
+): client.ClientAuth {
   const factory = provider.clientSecretFactory;
   if (factory) {
     let cached: { secret: Promise<string>; until: number } | undefined;
@@ -143,7 +181,7 @@ function clientAuthentication(provider: ResolvedProvider): client.ClientAuth {
       body.set('client_secret', await cached.secret);
     }) as client.ClientAuth;
   }
-  switch (provider.tokenEndpointAuthMethod) {
+  switch (method) {
     case 'none':
       return client.None();
     case 'client_secret_post':
@@ -289,7 +327,7 @@ export async function exchangeCode(
     }
     return { ...toTokenResponse(tokens), claims: withCallbackName(claims, callbackParams) };
   } catch (err) {
-    throw toProviderError(err, provider.name, 'code exchange failed');
+    throw tokenEndpointError(err, providerClient, 'code exchange failed');
   }
 }
 
@@ -327,7 +365,7 @@ export async function refreshTokens(
   try {
     return toTokenResponse(await client.refreshTokenGrant(config, refreshToken));
   } catch (err) {
-    throw toProviderError(err, providerClient.provider.name, 'refresh failed');
+    throw tokenEndpointError(err, providerClient, 'refresh failed');
   }
 }
 
@@ -344,7 +382,7 @@ export async function clientCredentialsToken(
     const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
     return toTokenResponse(await client.clientCredentialsGrant(config, parameters));
   } catch (err) {
-    throw toProviderError(err, providerClient.provider.name, 'client credentials grant failed');
+    throw tokenEndpointError(err, providerClient, 'client credentials grant failed');
   }
 }
 
@@ -462,6 +500,32 @@ export function toProfile(provider: ResolvedProvider, raw: Record<string, unknow
     emailVerified: mapped.emailVerified && mapped.email !== null,
     raw,
   };
+}
+
+/**
+ * A token endpoint failure as an {@link OAuthRouterError}. With HTTP Basic client authentication, answers that
+ * often mean "this provider refuses Basic" (`invalid_client`, `unauthorized_client`, a 4xx without a JSON body)
+ * get the fix in the log message, since nothing else tells the developer why correct credentials fail.
+ */
+function tokenEndpointError(err: unknown, providerClient: ProviderClient, context: string): OAuthRouterError {
+  const error = toProviderError(err, providerClient.provider.name, context);
+  if (
+    providerClient.authMethod() === 'client_secret_basic' &&
+    !providerClient.provider.clientSecretFactory &&
+    mayMeanBasicRefused(err)
+  ) {
+    error.message += `; if the client id and secret are right, the provider may refuse HTTP Basic client authentication: set tokenEndpointAuthMethod: 'client_secret_post'`;
+  }
+  return error;
+}
+
+/** Whether a token endpoint failure is one a provider that refuses HTTP Basic client authentication gives. */
+export function mayMeanBasicRefused(err: unknown): boolean {
+  if (err instanceof client.ResponseBodyError)
+    return err.error === 'invalid_client' || err.error === 'unauthorized_client';
+  if (err instanceof client.WWWAuthenticateChallengeError) return true;
+  const response = (err as { cause?: unknown } | null)?.cause;
+  return response instanceof Response && response.status >= 400 && response.status < 500;
 }
 
 /**

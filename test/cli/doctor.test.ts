@@ -116,6 +116,18 @@ describe('doctor', () => {
     const bad = await run('--config', write('bad.mjs', 'nope'));
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/✗ acme: the provider rejected the client id\/secret/);
+    // CommonJS config files: module.exports, and TypeScript's CommonJS output (exports.default).
+    const cjs = join(dir, 'cjs.cjs');
+    writeFileSync(cjs, `module.exports = ${JSON.stringify(options())};\n`);
+    expect((await run('--config', cjs)).status).toBe(0);
+    const tsCjs = join(dir, 'ts-cjs.cjs');
+    writeFileSync(
+      tsCjs,
+      `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = () => (${JSON.stringify(options())});\n`,
+    );
+    const nested = await run('--config', tsCjs);
+    expect(nested.stderr).toBe('');
+    expect(nested.status).toBe(0);
     const usage = await run();
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('usage: express-oauth-router doctor --config');
