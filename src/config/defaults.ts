@@ -18,8 +18,11 @@ export const DEFAULTS = {
   /** Integration mode on a generic OIDC provider: refresh tokens need offline_access and consent (OIDC Core §11). */
   integrationScopes: ['openid', 'email', 'profile', 'offline_access'],
   refresh: { skewSeconds: 60, lockTtlSeconds: 15 },
-  /** Per client IP and auth route kind: enough for people, too few for credential-stuffing or state-flooding scripts. */
-  rateLimit: { windowSeconds: 10, max: 10 },
+  /**
+   * Per client address and auth route kind. 300 a minute lets an office of a hundred people behind one NAT address
+   * sign in at once, while one address can hold at most 300 × 5 = 1,500 pending logins (about 0.5 MB) in Redis.
+   */
+  rateLimit: { windowSeconds: 60, max: 300 },
   stateTtlSeconds: 300,
   /** Longest pending-login lifetime we accept: a state that lives longer widens the window for a stolen one. */
   maxStateTtlSeconds: 600,

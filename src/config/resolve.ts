@@ -613,10 +613,12 @@ function resolveRateLimit(
   const windowSeconds = input?.windowSeconds ?? DEFAULTS.rateLimit.windowSeconds;
   const max = input?.max ?? DEFAULTS.rateLimit.max;
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 3600) {
-    problems.push('rateLimit.windowSeconds must be a whole number from 1 to 3600: default is 10');
+    problems.push(
+      `rateLimit.windowSeconds must be a whole number from 1 to 3600: default is ${DEFAULTS.rateLimit.windowSeconds}`,
+    );
   }
   if (!Number.isInteger(max) || max < 1)
-    problems.push('rateLimit.max must be a whole number >= 1: default is 10');
+    problems.push(`rateLimit.max must be a whole number >= 1: default is ${DEFAULTS.rateLimit.max}`);
   return { windowSeconds, max };
 }
 

@@ -168,7 +168,7 @@ export interface OAuthRouterOptions {
   accounts?: AccountOptions;
   /**
    * Requests per client IP to each kind of auth route (login, callback, logout) within a window; in Redis when
-   * `redis` is set, so it holds across instances. Default `{ windowSeconds: 10, max: 10 }`; `false` turns it off.
+   * `redis` is set, so it holds across instances. Default `{ windowSeconds: 60, max: 300 }` (an office of a hundred behind one address can sign in at once); `false` turns it off.
    */
   rateLimit?: RateLimitOptions | false;
   /**
@@ -224,9 +224,9 @@ export interface AppCallbackOptions {
 
 /** Rate limit of the auth routes. */
 export interface RateLimitOptions {
-  /** Window length in seconds. Default 10. */
+  /** Window length in seconds. Default 60. */
   windowSeconds?: number;
-  /** Requests allowed per client IP and route kind in a window. Default 10. */
+  /** Requests allowed per client IP and route kind in a window. Default 300. */
   max?: number;
 }
 

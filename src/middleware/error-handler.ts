@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AccountMismatchError, OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
 import type { RouterContext } from './context.js';
 
@@ -28,7 +29,11 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
   }
   res.set('Cache-Control', 'no-store');
   const { failureRedirect } = context.config;
-  if (failureRedirect && FLOW_ERRORS.has(err.code) && isFlowRoute(req)) {
+  if (
+    failureRedirect &&
+    isFlowRoute(req) &&
+    (FLOW_ERRORS.has(err.code) || navigationOnlyFlowError(req, err))
+  ) {
     const target = new URL(failureRedirect, context.config.baseUrl);
     target.searchParams.set('error', err.code);
     // The reconnect page tells the person which account to use (already masked).
@@ -58,12 +63,24 @@ function fromHttpError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * An unknown provider or a rate limit ends a login too, when a person's browser loaded the page: they get the
+ * app's failure page. Scripts keep the 404/429 JSON (with Retry-After) they can act on.
+ */
+function navigationOnlyFlowError(req: Request, err: OAuthRouterError): boolean {
+  return (
+    (err.code === 'unknown_provider' || err.code === 'rate_limited') && isPageNavigation(req, ['GET', 'POST'])
+  );
+}
+
 function isFlowRoute(req: Request): boolean {
   return /\/(login|callback)$/.test(req.path);
 }
 
 function logError(err: OAuthRouterError, context: RouterContext): void {
-  if (err.code === 'unauthenticated' || err.code === 'unknown_provider') return;
+  // rate_limited: the limiter logs one line per window itself (a 429 storm would flood the log).
+  if (err.code === 'unauthenticated' || err.code === 'unknown_provider' || err.code === 'rate_limited')
+    return;
   const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
   const details = { code: err.code, provider: err.provider, cause };
   if (err.status >= 500) context.config.logger.error(`express-oauth-router: ${err.message}`, details);

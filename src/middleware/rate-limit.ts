@@ -20,13 +20,35 @@ export function createRateLimiter(
   const settings = context.config.rateLimit;
   if (!settings) return undefined;
   const windowMs = settings.windowSeconds * 1000;
+  const { logger } = context.config;
+  // A 429 storm (a script, a crawler) must not flood the log: one line per window, counting the rest.
+  let lastLogged = 0;
+  let unlogged = 0;
+  const note = () => {
+    const now = Date.now();
+    if (now - lastLogged < windowMs) {
+      unlogged++;
+      return;
+    }
+    logger.warn(
+      `express-oauth-router: ${route} requests rate limited (${settings.max} per ${settings.windowSeconds} s per client address)${unlogged ? `; ${unlogged} more since the last such line` : ''}`,
+    );
+    lastLogged = now;
+    unlogged = 0;
+  };
   return rateLimit({
     windowMs,
     limit: settings.max,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: redis ? redisStore(redis, `${context.config.keyPrefix}rl:${route}:`) : undefined,
+    // express-rate-limit's own configuration checks (e.g. a proxy header without `trust proxy`) go to our logger.
+    logger: {
+      warn: (error) => logger.warn(`express-oauth-router: express-rate-limit: ${describe(error)}`),
+      error: (error) => logger.error(`express-oauth-router: express-rate-limit: ${describe(error)}`),
+    },
     handler: (req, res) => {
+      note();
       // The window length is an upper bound of the wait; the RateLimit header carries the exact reset.
       res.set('Retry-After', String(settings.windowSeconds));
       sendError(
@@ -37,6 +59,12 @@ export function createRateLimiter(
       );
     },
   });
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }
 
 function redisStore(redis: Redis | Cluster, prefix: string): RedisStore {

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { OAuthRouterError } from '../errors.js';
+import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
 import { readSession } from '../session/session.js';
 import { getContext } from './context.js';
@@ -81,12 +82,4 @@ function askForScopes(req: Request, res: Response, provider: string, missing: st
   }
   const err = new OAuthRouterError('insufficient_scope', `Missing scopes for ${provider}`, { provider });
   res.status(err.status).json({ ...err.toJSON(), provider, missingScopes: missing, loginUrl });
-}
-
-/** A top-level GET from a browser wants a sign-in page; fetch/XHR and API clients want a 401 they can handle. */
-function isPageNavigation(req: Request): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const mode = req.get('sec-fetch-mode');
-  if (mode) return mode === 'navigate';
-  return req.accepts(['json', 'html']) === 'html' && req.get('x-requested-with') === undefined;
 }

@@ -5,6 +5,7 @@ import { consumeFlowState } from '../flow/flow-state.js';
 import { exchangeCode, toProfile } from '../flow/oidc.js';
 import { resolveUser } from '../flow/resolve-user.js';
 import { quoteForLog } from '../internal/log-text.js';
+import { isPageNavigation } from '../internal/page-navigation.js';
 import type { RouterContext } from '../middleware/context.js';
 import { readSession } from '../session/session.js';
 import type { OAuthSessionData } from '../types/augment.js';
@@ -15,7 +16,7 @@ import { sendRedirect } from './send-redirect.js';
 /**
  * `GET|POST /:provider/callback`: consumes the state (single use, this browser, this provider), exchanges the
  * code with PKCE, validates the id_token, finds or creates the user, rotates the session id, and redirects to
- * `returnTo`/`successRedirect` or answers JSON `{ user }`.
+ * `returnTo`/`successRedirect` (a browser page load: the app's root without them) or answers JSON `{ user }`.
  */
 export function callbackRoute(context: RouterContext): RequestHandler {
   const { config } = context;
@@ -57,7 +58,12 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     const previous = readSession(req)?.oauth;
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
-    const target = flow.returnTo ?? config.successRedirect;
+    // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
+    // root. API clients (and a JSON-preferring Accept) get { user }.
+    const target =
+      flow.returnTo ??
+      config.successRedirect ??
+      (isPageNavigation(req, ['GET', 'POST']) ? config.baseUrl.pathname : undefined);
     if (target) {
       sendRedirect(res, req.method === 'POST' ? 303 : 302, target);
       return;

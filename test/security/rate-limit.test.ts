@@ -68,3 +68,47 @@ describe('rate limits on the auth routes', () => {
     expect((await new Browser().request(b().url('/auth/acme/login'), { headers: ip })).status).toBe(429);
   });
 });
+
+describe('default rate limits', () => {
+  const office = useStack(() => ({
+    redisUrl: redis().url,
+    router: { rateLimit: undefined, keyPrefix: 'rl-office:', failureRedirect: '/oops' },
+  }));
+
+  it('let an office of a hundred browsers behind one NAT address sign in within a minute', async () => {
+    const nat = { 'x-forwarded-for': '203.0.113.99' };
+    const statuses = new Set<number>();
+    for (let i = 0; i < 100; i++) {
+      const browser = new Browser();
+      const login = await browser.request(office().url('/auth/acme/login'), { headers: nat });
+      const state = new URL(login.headers.get('location') as string).searchParams.get('state') as string;
+      // The callback's own budget: an unusable code still counts against it.
+      const callback = await browser.request(office().url(`/auth/acme/callback?state=${state}&code=x`), {
+        headers: nat,
+      });
+      statuses.add(login.status).add(callback.status === 429 ? 429 : 0);
+    }
+    expect([...statuses].sort()).toEqual([0, 302]);
+  });
+
+  it('logs a 429 storm as one line per window, and sends page navigations to failureRedirect', async () => {
+    const storm = { 'x-forwarded-for': '203.0.113.100' };
+    for (let i = 0; i < 300; i++)
+      await new Browser().request(office().url('/auth/acme/login'), { headers: storm });
+    const before = office().logs.length;
+    const api = await new Browser().request(office().url('/auth/acme/login'), { headers: storm });
+    expect(api.status).toBe(429);
+    expect(await api.json()).toMatchObject({ error: 'rate_limited' });
+    const page = await new Browser().request(office().url('/auth/acme/login'), {
+      headers: { ...storm, 'sec-fetch-mode': 'navigate', accept: 'text/html' },
+    });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/oops?error=rate_limited');
+    for (let i = 0; i < 20; i++)
+      await new Browser().request(office().url('/auth/acme/login'), { headers: storm });
+    const lines = office()
+      .logs.slice(before)
+      .filter((l) => /rate limited/i.test(l.message));
+    expect(lines).toHaveLength(1);
+  }, 30_000);
+});
