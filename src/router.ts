@@ -169,7 +169,15 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     if (inside) auth(req, res, next);
     else next();
   };
+  // `app.use('/auth', oauthRouter())`, the idiom other auth libraries teach, cannot work: the session this router
+  // provides must reach every route. Say so on the first request instead of answering a silent 404.
+  const appBase = config.baseUrl.pathname.replace(/\/$/, '');
+  let warnedMount = false;
   const router: RequestHandler = (req, res, next) => {
+    if (req.baseUrl !== '' && req.baseUrl !== appBase) {
+      misMounted(req, res);
+      return;
+    }
     inFlight += 1;
     res.on('close', finished);
     setContext(req, context);
@@ -203,6 +211,19 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
         (err: unknown) => sendError(req, res, err, context),
       );
     });
+  };
+
+  const misMounted = (req: Request, res: Response) => {
+    const err = new OAuthRouterError(
+      'invalid_config',
+      `oauthRouter() is mounted at '${req.baseUrl}' (app.use('${req.baseUrl}', oauthRouter(…))): mount it at the app's root instead, app.use(oauthRouter({ … })), so its session reaches every route; its own routes live under mountPath ('${config.mountPath}')${config.mountPath === req.baseUrl ? '' : `, or set mountPath: '${req.baseUrl}'`}`,
+    );
+    if (!warnedMount) {
+      warnedMount = true;
+      config.logger.error(`express-oauth-router: ${err.message}`);
+    }
+    res.set('Cache-Control', 'no-store');
+    res.status(err.status).json(err.toJSON());
   };
 
   const at = (path: string) => `${config.mountPath}${path}`;
