@@ -14,6 +14,7 @@ import { sameOrigin } from './middleware/same-origin.js';
 import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
+import { logoutPageRoute } from './routes/logout-page.js';
 import { providerFor } from './routes/provider-param.js';
 import { addSessionRoutes } from './routes/session.js';
 import { createSessionMiddleware, readSession } from './session/session.js';
@@ -251,6 +252,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
     callbackRoute(context),
   );
+  auth.get([at('/logout'), at('/:provider/logout')], logoutPageRoute());
   auth.post(at('/logout'), ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));
   auth.post(
     at('/:provider/logout'),

@@ -1,11 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import { endSessionUrl } from '../flow/oidc.js';
+import { isPageNavigation } from '../internal/page-navigation.js';
 import { getBearerFamily, type RouterContext } from '../middleware/context.js';
 import { sendRedirect } from './send-redirect.js';
 
 /**
  * `POST /:provider/logout` (and `POST /logout`): destroys the server-side session, so the old cookie no
- * longer works on any instance, clears the cookie, and answers 204 or redirects to `logoutRedirect`.
+ * longer works on any instance, clears the cookie, and answers 204 or redirects to `logoutRedirect` (a browser's
+ * form POST without one: to the app's root).
  * With `revoke` (`?revoke=true`, or the provider's `revokeOnLogout`), the provider's tokens are revoked
  * (RFC 7009) and deleted first; on `POST /logout`, those of every connection. With the provider's
  * `endSessionOnLogout`, the browser then goes to the provider's end-session endpoint (RP-Initiated Logout).
@@ -53,6 +55,11 @@ export function logoutRoute(context: RouterContext): RequestHandler {
     }
     if (config.logoutRedirect) {
       sendRedirect(res, 303, config.logoutRedirect);
+      return;
+    }
+    // A sign-out button in a page (a form POST) should leave the person on a page, not on an empty 204.
+    if (isPageNavigation(req, ['POST'])) {
+      sendRedirect(res, 303, config.baseUrl.pathname);
       return;
     }
     res.status(204).end();
