@@ -13,7 +13,7 @@ const ROOT = resolve('.');
 const DIR = join(ROOT, 'test-output', 'readme-usage');
 
 /** The ```ts blocks of a `## <title>` section of README.md, in order. */
-export function readmeBlocks(title: string): string[] {
+function readmeBlocks(title: string): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf(`\n## ${title}\n`);
   if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
