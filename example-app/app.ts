@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
 import {
+  OAuthRouterError,
   type OAuthRouterOptions,
   oauthRouter,
   PostgresTokenRepository,
@@ -17,7 +18,7 @@ import {
   requireSameOrigin,
 } from '../src/index.js';
 import { type DevProvider, startDevProvider } from './dev-provider/index.js';
-import { apiPage, dashboardPage, errorPage, signInPage } from './views.js';
+import { apiPage, dashboardPage, errorPage, notConnectedPage, signInPage } from './views.js';
 
 /** How to run the example app; every field has an embedded default. */
 export interface ExampleAppOptions {
@@ -37,6 +38,20 @@ export interface ExampleAppOptions {
   log?: (line: string) => void;
 }
 
+/** A port the example app needs is taken: says which variable moves it. */
+export class PortInUseError extends Error {
+  constructor(variable: 'PORT' | 'DEV_PROVIDER_PORT', port: number, cause: unknown) {
+    const busy = (cause as { code?: unknown } | null)?.code === 'EADDRINUSE';
+    super(
+      busy
+        ? `port ${port} is already in use: set ${variable} to a free port (e.g. ${variable}=${port + 1} npm run example)`
+        : `cannot listen on port ${port} (${cause instanceof Error ? cause.message : String(cause)}): set ${variable} to another port`,
+      { cause },
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
 /** A running example app. */
 export interface ExampleApp {
   url: string;
@@ -48,8 +63,10 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(`example: ${line}`));
   const app = express();
   app.set('trust proxy', 'loopback');
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 3000, () => resolve(s));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? 3000);
+    s.once('listening', () => resolve(s));
+    s.once('error', (err) => reject(new PortInUseError('PORT', options.port ?? 3000, err)));
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
@@ -80,8 +97,9 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
     apiProvider = 'oidc';
     apiUrl = options.oidc.apiUrl ?? new URL('userinfo', `${options.oidc.issuer.replace(/\/$/, '')}/`).href;
   } else {
+    const devPort = options.devProvider?.port ?? 4000;
     devProvider = await startDevProvider({
-      port: options.devProvider?.port ?? 4000,
+      port: devPort,
       host: options.devProvider?.host,
       issuer: options.devProvider?.issuer,
       clients: [
@@ -96,6 +114,9 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
       // Short-lived access tokens make the refresh visible in the demo.
       accessTokenTtlSeconds: 120,
       configuration: { rotateRefreshToken: true },
+    }).catch(async (err: unknown) => {
+      server.close();
+      throw new PortInUseError('DEV_PROVIDER_PORT', devPort, err);
     });
     providers.dev = {
       issuer: devProvider.issuer,
@@ -134,9 +155,12 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
         return;
       }
       const connections = await req.oauth.connections();
-      res
-        .type('html')
-        .send(dashboardPage(req.user, connections, auth.providers(), { dev: devProvider !== undefined }));
+      res.type('html').send(
+        dashboardPage(req.user, connections, auth.providers(), {
+          dev: devProvider !== undefined,
+          notice: req.query.notice === 'revoked' ? 'revoked' : undefined,
+        }),
+      );
     } catch (err) {
       next(err);
     }
@@ -158,6 +182,12 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
       // The connection needs the user to sign in again: the dashboard shows the reconnect banner.
       if (err instanceof ReauthRequiredError) {
         res.redirect(303, '/');
+        return;
+      }
+      // Disconnected (or never connected): say so, with the way to connect.
+      if (err instanceof OAuthRouterError && err.code === 'not_connected') {
+        const link = auth.providers().find((p) => p.name === apiProvider);
+        res.status(409).type('html').send(notConnectedPage(link));
         return;
       }
       next(err);
@@ -183,7 +213,7 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
     // Development only: make the provider revoke everything, as a user removing the app's access would.
     app.post('/dev/revoke-access', requireAuth(), requireSameOrigin(), async (_req, res) => {
       await dev.revokeAll();
-      res.redirect(303, '/');
+      res.redirect(303, '/?notice=revoked');
     });
   }
 

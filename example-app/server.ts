@@ -2,8 +2,14 @@
  * `npm run example`: the example app, configured from the environment (see .env.example). With nothing set it
  * runs on embedded defaults: in-memory stores and the built-in development OpenID provider.
  */
-import { startExampleApp } from './app.js';
+import { PortInUseError, startExampleApp } from './app.js';
 
+// Settings from .env, as .env.example promises; the environment wins over the file.
+try {
+  process.loadEnvFile('.env');
+} catch (err) {
+  if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
+}
 const env = process.env;
 await startExampleApp({
   port: Number(env.PORT ?? 3000),
@@ -26,4 +32,8 @@ await startExampleApp({
     host: env.DEV_PROVIDER_HOST,
     issuer: env.DEV_PROVIDER_ISSUER,
   },
+}).catch((err: unknown) => {
+  if (!(err instanceof PortInUseError)) throw err;
+  console.error(`example: ${err.message}`);
+  process.exit(1);
 });

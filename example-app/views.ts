@@ -18,6 +18,7 @@ const ERROR_TEXT: Record<string, string> = {
   email_conflict:
     'An account with this email already exists. Sign in with the provider you used before, then connect this one from your dashboard.',
   account_conflict: 'That provider account is already connected to another user.',
+  not_connected: 'Your account is not connected to that provider. Connect it from the dashboard.',
   account_mismatch:
     'You signed in at the provider with a different account than the one connected here. Nothing was changed.',
   store_unavailable: 'The service is briefly unavailable. Please try again shortly.',
@@ -43,7 +44,7 @@ export function dashboardPage(
   user: OAuthUser,
   connections: ConnectionInfo[],
   providers: ProviderLink[],
-  options: { dev: boolean },
+  options: { dev: boolean; notice?: 'revoked' },
 ): string {
   const loginOf = (name: string) => providers.find((p) => p.name === name)?.loginUrl ?? '/';
   const nameOf = (name: string) => providers.find((p) => p.name === name)?.displayName ?? name;
@@ -67,7 +68,11 @@ export function dashboardPage(
     .filter((p) => !connections.some((c) => c.provider === p.name))
     .map((p) => `<a class="button" href="${esc(p.loginUrl)}?returnTo=%2F">Connect ${esc(p.displayName)}</a>`)
     .join(' ');
-  return layout(`${banners}
+  const notice =
+    options.notice === 'revoked'
+      ? '<p class="banner" id="revoked-notice">The development provider has revoked every access and refresh token it issued to this app, as a user removing the app from their account would. The dashboard still says <i>active</i>: the app learns of it at its next call. Press <b>Call the API</b>: the token is refused, the refresh fails with <code>invalid_grant</code>, and the connection turns <i>needs_reauth</i> with a reconnect banner.</p>'
+      : '';
+  return layout(`${notice}${banners}
 <p id="greeting">Signed in as <b>${esc(user.name ?? user.email ?? user.id)}</b>${user.email ? ` (${esc(user.email)}${user.emailVerified ? ', verified' : ''})` : ''}.</p>
 <h2>Connected accounts</h2>
 <table><thead><tr><th>Provider</th><th>Status</th><th>Scopes</th><th>Token expires</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table>
@@ -78,6 +83,15 @@ ${options.dev ? '<p><form method="post" action="/dev/revoke-access"><button clas
 <h2>Session</h2>
 <form method="post" action="/auth/logout"><button class="button" id="sign-out" type="submit">Sign out</button></form>
 <p class="note">Sign-out is a POST from this origin; the library refuses it from any other site (CSRF).</p>`);
+}
+
+/** The API demo when the account is not connected (e.g. after Disconnect). */
+export function notConnectedPage(provider: ProviderLink | undefined): string {
+  const connect = provider
+    ? `<a class="button" id="connect" href="${esc(provider.loginUrl)}?returnTo=%2Fapi-demo">Connect ${esc(provider.displayName)}</a>`
+    : '';
+  return layout(`<p class="error" id="not-connected">Your account is not connected to ${esc(provider?.displayName ?? 'the provider')}, so there is no token to call its API with.</p>
+<p>${connect} <a class="button" href="/">Back to the dashboard</a></p>`);
 }
 
 /** The API demo: what the provider answered. */

@@ -66,9 +66,13 @@ export interface AccountClaims {
  */
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
   const server = createServer();
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const issuer = options.issuer ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const accounts = new Map<string, AccountClaims>();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

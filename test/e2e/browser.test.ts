@@ -74,6 +74,10 @@ describe('the example app in a real browser', () => {
     // The provider revokes the app's access: the next API call cannot refresh and the user is asked to reconnect.
     await page.goto(app.url);
     await page.click('#revoke');
+    // The demo says what it did and what to press next.
+    await expect(page.textContent('#revoked-notice')).resolves.toContain(
+      'revoked every access and refresh token',
+    );
     await page.click('#api-demo');
     await page.waitForURL(`${app.url}/`);
     await expect(page.isVisible('#reconnect-banner')).resolves.toBe(true);
@@ -87,6 +91,18 @@ describe('the example app in a real browser', () => {
     await page.click('#api-demo');
     await expect(page.textContent('#api-status')).resolves.toBe('200');
     await shot('05-reconnected');
+
+    // Disconnected: the API demo says the account is not connected (not a generic error page).
+    await page.goto(app.url);
+    await page.click('.status[data-provider="dev"] ~ td form button');
+    await page.waitForURL(`${app.url}/`);
+    await page.click('#api-demo');
+    await expect(page.textContent('#not-connected')).resolves.toContain('not connected');
+    await shot('05b-not-connected');
+
+    // Typing the sign-out URL shows a page with a button, not "Cannot GET".
+    await page.goto(`${app.url}/auth/logout`);
+    await expect(page.textContent('h1')).resolves.toBe('Sign out?');
 
     await page.goto(app.url);
     await page.click('#sign-out');
