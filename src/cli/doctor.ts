@@ -50,17 +50,45 @@ export async function diagnose(
     add(
       'warn',
       'baseUrl',
-      `${config.baseUrl.origin} is plain http: fine for local development, use https in production`,
+      `${config.baseUrl.origin} is plain http: fine for local development (cookies are not Secure), use https in production`,
     );
   } else {
     add(
       'ok',
       'baseUrl',
-      `${config.baseUrl.origin}: behind a TLS-terminating proxy, call app.set('trust proxy', 1) so Secure cookies are set and rate limits see client IPs`,
+      `${config.baseUrl.origin}: cookies are Secure, so open the app at this https URL (over plain http the browser gets no session cookie); behind a TLS-terminating proxy, call app.set('trust proxy', 1) so Express sees https and rate limits see client IPs`,
     );
+  }
+  if (config.session.sameSite === 'strict') {
+    add(
+      'warn',
+      'session',
+      'sameSite is strict: the page a sign-in lands on is reached through a redirect chain the provider started, so browsers do not send a Strict cookie with it and the user looks signed out until the next click; use "lax" (the default)',
+    );
+  }
+  for (const redirect of [
+    ['successRedirect', config.successRedirect],
+    ['failureRedirect', config.failureRedirect],
+    ['logoutRedirect', config.logoutRedirect],
+  ] as const) {
+    const [field, target] = redirect;
+    if (target && new URL(target, config.baseUrl).origin !== config.baseUrl.origin) {
+      add(
+        'warn',
+        field,
+        `${target} is on another origin than baseUrl, where the session cookie is not sent: the user will look signed out there`,
+      );
+    }
   }
   for (const provider of config.providers.values()) {
     add('ok', provider.name, `register this redirect URI with the provider: ${provider.redirectUri}`);
+    if (provider.responseMode === 'form_post' && !config.session.secure) {
+      add(
+        'fail',
+        provider.name,
+        `responseMode form_post needs an https baseUrl: the provider's cross-site POST back carries the login's binding cookie only when it is SameSite=None, which browsers accept only with Secure; on ${config.baseUrl.origin} every sign-in would fail with invalid_state`,
+      );
+    }
     await checkProvider(provider, add);
   }
   if (typeof options.redis === 'string') await checkRedis(options.redis, add);

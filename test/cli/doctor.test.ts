@@ -30,7 +30,7 @@ afterAll(async () => {
 const options = (secret = 'doctor-secret-0123456789'): OAuthRouterOptions => ({
   baseUrl: 'http://localhost:3000',
   redis: redis().url,
-  session: { secret: TEST_SECRET, secure: false },
+  session: { secret: TEST_SECRET },
   providers: { acme: { issuer: op.issuer, clientId: 'doctor-app', clientSecret: secret } },
 });
 
@@ -50,6 +50,46 @@ describe('doctor', () => {
       ]),
     );
     expect(findings.filter((f) => f.level === 'fail')).toEqual([]);
+  });
+
+  it('reports settings that cannot give a working sign-in in a browser', async () => {
+    const findings = await diagnose(
+      {
+        ...options(),
+        session: { secret: TEST_SECRET, sameSite: 'strict' },
+        successRedirect: 'https://elsewhere.example/',
+        providers: {
+          acme: {
+            issuer: op.issuer,
+            clientId: 'doctor-app',
+            clientSecret: 'doctor-secret-0123456789',
+            responseMode: 'form_post',
+          },
+        },
+      },
+      {},
+    );
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        {
+          level: 'fail',
+          subject: 'acme',
+          message: expect.stringMatching(/^responseMode form_post needs an https baseUrl/),
+        },
+        { level: 'warn', subject: 'session', message: expect.stringMatching(/^sameSite is strict/) },
+        {
+          level: 'warn',
+          subject: 'successRedirect',
+          message: expect.stringMatching(/another origin than baseUrl/),
+        },
+      ]),
+    );
+    const https = await diagnose({ ...options(), baseUrl: 'https://app.example.com', redis: undefined }, {});
+    expect(https).toContainEqual({
+      level: 'ok',
+      subject: 'baseUrl',
+      message: expect.stringMatching(/cookies are Secure, so open the app at this https URL/),
+    });
   });
 
   it('reports a wrong client secret as invalid_client', async () => {
