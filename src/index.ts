@@ -34,6 +34,7 @@ export type { BearerSessionTokens } from './sessions/bearer.js';
 export { MemoryKvStore } from './stores/memory.js';
 export type { SqlClient } from './stores/postgres.js';
 export { RedisKvStore } from './stores/redis.js';
+export type { RedisClient } from './stores/redis-client.js';
 export type { KvStore } from './stores/types.js';
 export { MemoryTokenRepository } from './tokens/memory.js';
 export {

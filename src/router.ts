@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import type { Cluster, Redis } from 'ioredis';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
 import { OAuthRouterError } from './errors.js';
@@ -22,7 +21,7 @@ import { createSessionStore } from './session/session-store.js';
 import { BearerSessions } from './sessions/bearer.js';
 import { MemoryKvStore } from './stores/memory.js';
 import { RedisKvStore } from './stores/redis.js';
-import { createRedisClient } from './stores/redis-client.js';
+import { createRedisClient, type RedisClient } from './stores/redis-client.js';
 import { MemoryTokenRepository } from './tokens/memory.js';
 import { RedisTokenRepository } from './tokens/redis.js';
 import { MemoryRefreshLock, RedisRefreshLock } from './tokens/refresh-lock.js';
@@ -93,7 +92,7 @@ const CALLBACK_BODY_LIMIT = '16kb';
 export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   const config = resolveConfig(options);
   const ownsRedis = typeof config.redis === 'string';
-  const redis: Redis | Cluster | undefined =
+  const redis: RedisClient | undefined =
     typeof config.redis === 'string' ? createRedisClient(config.redis) : config.redis;
   if (ownsRedis && redis) {
     // Without a listener ioredis prints every reconnect failure as an unhandled 'error' event.

@@ -1,6 +1,6 @@
 import type { Store as SessionStore } from 'express-session';
-import type { Cluster, Redis } from 'ioredis';
 import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import type { KvStore } from '../stores/types.js';
 import type { Keyring } from '../tokens/crypto.js';
 import type { TokenRepository } from '../tokens/types.js';
@@ -133,7 +133,7 @@ export interface OAuthRouterOptions {
    * Redis for flow state, sessions and users: a `redis://` URL or an ioredis client (which stays yours to close).
    * Omitted: in-memory stores, for development only (an error under NODE_ENV=production).
    */
-  redis?: string | Redis | Cluster;
+  redis?: string | RedisClient;
   /** Prefix of every Redis key this library writes. Default `oar:`. */
   keyPrefix?: string;
   /** Session settings; `secret` is required. */
@@ -312,7 +312,7 @@ export interface ResolvedProvider {
 export interface ResolvedConfig {
   baseUrl: URL;
   mountPath: string;
-  redis: string | Redis | Cluster | undefined;
+  redis: string | RedisClient | undefined;
   keyPrefix: string;
   session: {
     secrets: string[];

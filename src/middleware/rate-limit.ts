@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Cluster, Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import { OAuthRouterError } from '../errors.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import type { RouterContext } from './context.js';
 import { sendError } from './error-handler.js';
 
@@ -15,7 +15,7 @@ import { sendError } from './error-handler.js';
 export function createRateLimiter(
   route: 'login' | 'callback' | 'logout' | 'session',
   context: RouterContext,
-  redis: Redis | Cluster | undefined,
+  redis: RedisClient | undefined,
 ): RequestHandler | undefined {
   const settings = context.config.rateLimit;
   if (!settings) return undefined;
@@ -67,18 +67,16 @@ function describe(error: unknown): string {
   return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }
 
-function redisStore(redis: Redis | Cluster, prefix: string): RedisStore {
-  const store =
-    'nodes' in redis && typeof redis.nodes === 'function'
-      ? new RedisStore({
-          prefix,
-          sendCommandCluster: ({ command }) =>
-            (redis as Cluster).call(command[0] as string, ...command.slice(1)) as never,
-        })
-      : new RedisStore({
-          prefix,
-          sendCommand: (command, ...args) => (redis as Redis).call(command, ...args) as never,
-        });
+function redisStore(redis: RedisClient, prefix: string): RedisStore {
+  const store = redis.isCluster
+    ? new RedisStore({
+        prefix,
+        sendCommandCluster: ({ command }) => redis.call(command[0] as string, ...command.slice(1)) as never,
+      })
+    : new RedisStore({
+        prefix,
+        sendCommand: (command, ...args) => redis.call(command, ...args) as never,
+      });
   // The store loads its scripts at construction without a rejection handler; with Redis down at boot that would
   // be an unhandled rejection (fatal on Node 20). It reloads them on first use anyway.
   store.incrementScriptSha.catch(() => {});

@@ -1,12 +1,12 @@
 import { RedisStore } from 'connect-redis';
 import { MemoryStore, type SessionData, type Store } from 'express-session';
-import type { Cluster, Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/types.js';
+import type { RedisClient } from '../stores/redis-client.js';
 
 type StoreCallback = (err: unknown, data?: SessionData | null) => unknown;
 
 /** The app's own store when configured; else connect-redis on the shared Redis, or a memory store without it. */
-export function createSessionStore(config: ResolvedConfig, redis: Redis | Cluster | undefined): Store {
+export function createSessionStore(config: ResolvedConfig, redis: RedisClient | undefined): Store {
   if (config.session.store) return config.session.store;
   if (redis) return new RedisSessionStore(redis, `${config.keyPrefix}sess:`);
   return new MemoryStore();
@@ -22,9 +22,9 @@ export function createSessionStore(config: ResolvedConfig, redis: Redis | Cluste
  * No touch: sessions are absolute, so the Redis TTL set at sign-in already matches the cookie's expiry.
  */
 class RedisSessionStore extends RedisStore {
-  readonly #redis: Redis | Cluster;
+  readonly #redis: RedisClient;
 
-  constructor(redis: Redis | Cluster, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     super({ client: redis, prefix, disableTouch: true });
     this.#redis = redis;
   }

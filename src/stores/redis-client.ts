@@ -1,11 +1,47 @@
 import { Redis } from 'ioredis';
 
 /**
+ * The part of an ioredis client this library uses: an ioredis `Redis` or `Cluster`, from ioredis 5 or 6, is one.
+ * Declared here rather than imported so that the public types do not pin one ioredis version; the client stays
+ * yours to open and close.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const redis: RedisClient = new Redis(process.env.REDIS_URL ?? 'redis://localhost:6379');
+ * ```
+ */
+export interface RedisClient {
+  /** True for an ioredis `Cluster`: multi-key scripts are then avoided. */
+  readonly isCluster: boolean;
+  get(key: string): Promise<string | null>;
+  getdel(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<'OK'>;
+  set(key: string, value: string, nx: 'NX'): Promise<'OK' | null>;
+  set(key: string, value: string, ex: 'EX', seconds: number): Promise<'OK'>;
+  set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
+  del(key: string): Promise<number>;
+  hget(key: string, field: string): Promise<string | null>;
+  smembers(key: string): Promise<string[]>;
+  srem(key: string, member: string): Promise<number>;
+  rpush(key: string, element: string): Promise<number>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  /** Any command by name (rate-limit-redis sends its own). */
+  call(command: string, ...args: string[]): Promise<unknown>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  quit(): Promise<'OK'>;
+  disconnect(): void;
+}
+
+/**
  * Opens the ioredis client for a `redis://` URL given in the config. Timeouts are bounded and retries per
  * command limited, so that a Redis outage answers 503 quickly instead of hanging requests; the client keeps
  * reconnecting in the background and the library recovers by itself when Redis returns.
  */
-export function createRedisClient(url: string): Redis {
+export function createRedisClient(url: string): RedisClient {
   return new Redis(url, {
     // Under load, many requests read their session in the same tick: one write for all of them instead of one each.
     enableAutoPipelining: true,

@@ -1,6 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import { storeUnavailable } from '../errors.js';
 import { assertTtl } from './memory.js';
+import type { RedisClient } from './redis-client.js';
 import type { KvStore } from './types.js';
 
 /**
@@ -15,10 +15,10 @@ import type { KvStore } from './types.js';
  * ```
  */
 export class RedisKvStore implements KvStore {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClient;
 
   /** @param client - An ioredis client; this store never opens or closes it. */
-  constructor(client: Redis | Cluster) {
+  constructor(client: RedisClient) {
     this.#client = client;
   }
 

@@ -1,5 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
 import { guard } from '../stores/redis.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
 
 // KEYS[1] connection hash, KEYS[2] the user's index set; ARGV: record JSON, expected version (-1: none), provider.
@@ -18,14 +18,14 @@ return 1`;
  * on Redis Cluster too.
  */
 export class RedisTokenRepository implements TokenRepository {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClient;
   readonly #prefix: string;
 
   /**
    * @param client - An ioredis client; never opened or closed here.
    * @param prefix - Key prefix, default `oar:`.
    */
-  constructor(client: Redis | Cluster, prefix = 'oar:') {
+  constructor(client: RedisClient, prefix = 'oar:') {
     this.#client = client;
     this.#prefix = prefix;
   }

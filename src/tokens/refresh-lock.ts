@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import { guard } from '../stores/redis.js';
+import type { RedisClient } from '../stores/redis-client.js';
 
 /**
  * A lock with a TTL, used so that one refresh of a connection runs at a time across every app instance.
@@ -19,10 +19,10 @@ return 0`;
 
 /** {@link RefreshLock} on Redis: `SET key token NX PX ttl`, released by a compare-and-delete script. */
 export class RedisRefreshLock implements RefreshLock {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClient;
 
   /** @param client - An ioredis client; never opened or closed here. */
-  constructor(client: Redis | Cluster) {
+  constructor(client: RedisClient) {
     this.#client = client;
   }
 

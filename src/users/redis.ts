@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import type { Profile } from '../providers/types.js';
 import { guard } from '../stores/redis.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import { newUserFromProfile, normalizeEmail } from './new-user.js';
 import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
 
@@ -12,14 +12,14 @@ import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
  * On a single Redis, a returning user's account → user lookup is one round trip (a read-only script).
  */
 export class RedisUserRepository implements UserRepository {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClient;
   readonly #prefix: string;
 
   /**
    * @param client - An ioredis client; never opened or closed here.
    * @param prefix - Key prefix, default `oar:`.
    */
-  constructor(client: Redis | Cluster, prefix = 'oar:') {
+  constructor(client: RedisClient, prefix = 'oar:') {
     this.#client = client;
     this.#prefix = prefix;
   }
