@@ -34,7 +34,12 @@ describe('logout CSRF', () => {
   it('does not log out on GET (an image tag cannot end a session)', async () => {
     const browser = new Browser();
     await signIn(stack(), browser);
-    expect((await browser.request(stack().url('/auth/logout'))).status).toBe(404);
+    expect((await browser.request(stack().url('/auth/logout'))).status).toBe(405);
+    // A page load of the URL only shows a confirmation form; neither ends the session.
+    const page = await browser.request(stack().url('/auth/acme/logout'), {
+      headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
     expect((await browser.request(stack().url('/me'), { headers: json })).status).toBe(200);
   });
 });
