@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { requireAuth } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { CLIENT_SECRET, type Stack, type StackOptions, signIn, startStack } from '../helpers/stack.js';
 
 const redis = useRedis();
@@ -160,12 +161,12 @@ describe('scopes', () => {
 describe('provider list and RP-initiated logout', () => {
   it('lists the providers with their login routes', () =>
     withStack({}, async (stack) => {
-      const res = await new Browser().request(stack.url('/auth/providers'));
+      const res = await requestApp(stack).get('/auth/providers');
       const expected = [
         { name: 'acme', displayName: 'acme', loginUrl: '/auth/acme/login' },
         { name: 'other', displayName: 'other', loginUrl: '/auth/other/login' },
       ];
-      expect(await res.json()).toEqual(expected);
+      expect(res.body).toEqual(expected);
       expect(stack.router.providers()).toEqual(expected);
     }));
 

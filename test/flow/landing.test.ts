@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, sendCallback } from '../helpers/stack.js';
 
 // Where a person's browser ends up: never on a JSON page. Scripts that ask for JSON keep getting JSON.
@@ -37,16 +38,14 @@ describe('failureRedirect', () => {
   const stack = useStack(() => ({ router: { failureRedirect: '/oops' } }));
 
   it('covers a browser navigation to an unknown provider', async () => {
-    const res = await new Browser().request(stack().url('/auth/nope/login'), { headers: NAVIGATE });
+    const res = await requestApp(stack()).get('/auth/nope/login').set(NAVIGATE);
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/oops?error=unknown_provider');
+    expect(res.headers.location).toBe('/oops?error=unknown_provider');
   });
 
   it('leaves API clients the 404 JSON', async () => {
-    const res = await new Browser().request(stack().url('/auth/nope/login'), {
-      headers: { accept: 'application/json' },
-    });
+    const res = await requestApp(stack()).get('/auth/nope/login').set('accept', 'application/json');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'unknown_provider' });
+    expect(res.body).toMatchObject({ error: 'unknown_provider' });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, type Stack, sendCallback, signIn, startStack, TEST_SECRET } from '../helpers/stack.js';
 
 let redis: TestRedis;
@@ -37,10 +38,8 @@ describe('configured redirects', () => {
   });
 
   it('redirects an invalid state to failureRedirect?error=invalid_state', async () => {
-    const res = await new Browser().request(
-      stack.url('/auth/acme/callback?state=forged-state-value-0123456789&code=x'),
-    );
-    expect(res.headers.get('location')).toBe('/sign-in?error=invalid_state');
+    const res = await requestApp(stack).get('/auth/acme/callback?state=forged-state-value-0123456789&code=x');
+    expect(res.headers.location).toBe('/sign-in?error=invalid_state');
   });
 
   it('redirects after logout with 303 to logoutRedirect', async () => {
@@ -54,7 +53,7 @@ describe('configured redirects', () => {
   });
 
   it('answers 404 for logout at an unknown provider', async () => {
-    const res = await new Browser().request(stack.url('/auth/nope/logout'), { method: 'POST' });
+    const res = await requestApp(stack).post('/auth/nope/logout');
     expect(res.status).toBe(404);
   });
 });
@@ -80,9 +79,9 @@ describe('session secret rotation', () => {
     });
     try {
       const headers = { cookie: `oauth.sid=${cookie}`, accept: 'application/json' };
-      expect((await fetch(rotated.url('/me'), { headers })).status).toBe(200);
+      expect((await requestApp(rotated).get('/me').set(headers)).status).toBe(200);
       // Dropping the old secret entirely invalidates the old cookies: that is how a leaked secret is retired.
-      expect((await fetch(withoutOld.url('/me'), { headers })).status).toBe(401);
+      expect((await requestApp(withoutOld).get('/me').set(headers)).status).toBe(401);
     } finally {
       await rotated.close();
       await withoutOld.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, type Stack, sendCallback, signIn, startStack } from '../helpers/stack.js';
 
 let redis: TestRedis;
@@ -54,9 +55,9 @@ describe.each([
   });
 
   it('sends the login with PKCE S256, state, nonce and the configured redirect_uri', async () => {
-    const res = await new Browser().request(stack.url(`${mountPath}/acme/login`));
+    const res = await requestApp(stack).get(`${mountPath}/acme/login`);
     expect(res.status).toBe(302);
-    const url = new URL(res.headers.get('location') as string);
+    const url = new URL(res.headers.location as string);
     expect(url.origin).toBe(stack.op.issuer);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -65,20 +66,20 @@ describe.each([
     );
     expect(url.searchParams.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(url.searchParams.get('redirect_uri')).toBe(stack.url(`${mountPath}/acme/callback`));
-    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('redirects a browser to the sign-in page and answers an API client 401 when not signed in', async () => {
-    const page = await new Browser().request(stack.url('/me?x=1'), {
-      headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' },
-    });
+    const page = await requestApp(stack)
+      .get('/me?x=1')
+      .set({ accept: 'text/html', 'sec-fetch-mode': 'navigate' });
     expect(page.status).toBe(302);
-    const location = new URL(page.headers.get('location') as string, stack.origin);
+    const location = new URL(page.headers.location as string, stack.origin);
     expect(location.pathname).toBe(`${prefix}${mountPath}/acme/login`);
     expect(location.searchParams.get('returnTo')).toBe(`${prefix}/me?x=1`);
-    const api = await new Browser().request(stack.url('/me'), { headers: { accept: 'application/json' } });
+    const api = await requestApp(stack).get('/me').set('accept', 'application/json');
     expect(api.status).toBe(401);
-    expect(await api.json()).toMatchObject({ error: 'unauthenticated' });
+    expect(api.body).toMatchObject({ error: 'unauthenticated' });
   });
 
   it('ends the session on logout so the old cookie no longer works', async () => {
@@ -88,9 +89,9 @@ describe.each([
     const out = await browser.request(stack.url(`${mountPath}/logout`), { method: 'POST' });
     expect(out.status).toBe(204);
     expect(browser.cookie(new URL(stack.origin).host, 'oauth.sid')).toBeUndefined();
-    const replay = await fetch(stack.url('/me'), {
-      headers: { cookie: `oauth.sid=${oldCookie}`, accept: 'application/json' },
-    });
+    const replay = await requestApp(stack)
+      .get('/me')
+      .set({ cookie: `oauth.sid=${oldCookie}`, accept: 'application/json' });
     expect(replay.status).toBe(401);
   });
 
@@ -102,18 +103,18 @@ describe.each([
   });
 
   it('answers 404 unknown_provider for a provider that is not configured', async () => {
-    const res = await new Browser().request(stack.url(`${mountPath}/nope/login`));
+    const res = await requestApp(stack).get(`${mountPath}/nope/login`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'unknown_provider', message: expect.any(String) });
+    expect(res.body).toEqual({ error: 'unknown_provider', message: expect.any(String) });
   });
 
   it('routes paths under mountPath whatever their case, as Express does, and leaves look-alike paths to the app', async () => {
-    const login = await new Browser().request(stack.url(`${mountPath.toUpperCase()}/acme/login`));
+    const login = await requestApp(stack).get(`${mountPath.toUpperCase()}/acme/login`);
     expect(login.status).toBe(302);
-    expect(new URL(login.headers.get('location') ?? '').origin).toBe(new URL(stack.op.issuer).origin);
+    expect(new URL(login.headers.location ?? '').origin).toBe(new URL(stack.op.issuer).origin);
     // Not under the mount: the app answers (Express's 404 page), not the router's JSON.
-    const lookAlike = await new Browser().request(stack.url(`${mountPath}x/acme/login`));
+    const lookAlike = await requestApp(stack).get(`${mountPath}x/acme/login`);
     expect(lookAlike.status).toBe(404);
-    expect(lookAlike.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(lookAlike.headers['content-type']).toMatch(/^text\/html/);
   });
 });

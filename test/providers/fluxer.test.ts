@@ -3,6 +3,7 @@ import { RedisTokenRepository } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { type FakeFluxer, startFakeFluxer } from '../helpers/fake-fluxer.js';
 import { useRedis } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 import { expireConnection, newKey, vaultRoutes } from '../helpers/vault.js';
 
@@ -64,7 +65,7 @@ describe('Fluxer preset', () => {
     expect(authorization.get('scope')).toBe('identify email bot');
     expect(authorization.get('guild_id')).toBe('987654321');
     expect(authorization.get('permissions')).toBe('8');
-    const bad = await new Browser().request(stack.url('/auth/fluxer/login?guild_id=1%20OR%201'));
+    const bad = await requestApp(stack).get('/auth/fluxer/login?guild_id=1%20OR%201');
     expect(bad.status).toBe(400);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { requestApp } from '../helpers/request-app.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
 const CLIENT_ID = 'Iv1.fakeclient';
@@ -53,8 +54,8 @@ async function signInWithGitHub(browser: Browser, provider = 'github'): Promise<
 
 describe('GitHub (plain OAuth 2.0)', () => {
   it('sends PKCE, state and the scopes, and no OIDC nonce', async () => {
-    const res = await new Browser().request(stack.url('/auth/github/login'));
-    const url = new URL(res.headers.get('location') as string);
+    const res = await requestApp(stack).get('/auth/github/login');
+    const url = new URL(res.headers.location as string);
     expect(`${url.origin}${url.pathname}`).toBe(`${github.origin}/login/oauth/authorize`);
     expect(url.searchParams.get('scope')).toBe('read:user user:email');
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { type OAuthRouterOptions, oauthRouter, PRESETS, type ProviderOptions } from '../../src/index.js';
-import { Browser } from '../helpers/browser.js';
+import { requestApp } from '../helpers/request-app.js';
 import { TEST_SECRET } from '../helpers/stack.js';
 import { newKey } from '../helpers/vault.js';
 
@@ -68,9 +68,9 @@ async function authorizationUrl(
   );
   server.on('request', app);
   try {
-    const res = await new Browser().request(`${baseUrl}/auth/${name}/login`);
+    const res = await requestApp({ baseUrl }).get(`/auth/${name}/login`);
     expect(res.status).toBe(302);
-    const url = new URL(res.headers.get('location') as string);
+    const url = new URL(res.headers.location as string);
     expect(url.searchParams.get('client_id')).toBe(`${name}-client`);
     expect(url.searchParams.get('redirect_uri')).toBe(`${baseUrl}/auth/${name}/callback`);
     expect(url.searchParams.get('response_type')).toBe('code');
@@ -166,14 +166,14 @@ describe('authorization requests of the presets', () => {
     );
     server.on('request', app);
     try {
-      const ok = await new Browser().request(
-        `${baseUrl}/auth/github/login?scope=${encodeURIComponent('repo read:user')}`,
+      const ok = await requestApp({ baseUrl }).get(
+        `/auth/github/login?scope=${encodeURIComponent('repo read:user')}`,
       );
-      expect(new URL(ok.headers.get('location') as string).searchParams.get('scope')).toBe(
+      expect(new URL(ok.headers.location as string).searchParams.get('scope')).toBe(
         'read:user user:email repo',
       );
-      const bad = await new Browser().request(
-        `${baseUrl}/auth/github/login?scope=${encodeURIComponent('repo "x"')}`,
+      const bad = await requestApp({ baseUrl }).get(
+        `/auth/github/login?scope=${encodeURIComponent('repo "x"')}`,
       );
       expect(bad.status).toBe(400);
     } finally {
