@@ -2,26 +2,32 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
-import { CLIENT_SECRET, type Stack } from '../helpers/stack.js';
+import { requestApp } from '../helpers/request-app.js';
+import { CLIENT_SECRET, type Stack, type StackOptions } from '../helpers/stack.js';
 import { newKey, vaultRoutes } from '../helpers/vault.js';
 
 const APP = 'myapp://auth/callback';
 const SPA = 'https://spa.example.com';
 const SPA_CALLBACK = `${SPA}/auth/done`;
 const redis = useRedis();
-let issuer = '';
-const stack = useStack(() => ({
-  redisUrl: redis().url,
-  providers: (i) => {
-    issuer = i;
-    return { acme: { issuer: i, clientId: 'acme-app', clientSecret: CLIENT_SECRET, mode: 'integration' } };
-  },
-  router: {
-    tokenEncryption: { keys: { k1: newKey() }, current: 'k1' },
-    appCallbacks: { allowedRedirects: [APP, SPA_CALLBACK], exchangeCodeTtlSeconds: 2 },
-  },
-  routes: vaultRoutes(() => `${issuer}/me`),
-}));
+/** A stack for app callbacks; each has its own OP, so each keeps its own issuer for its API route. */
+function appStack(appCallbacks: { exchangeCodeTtlSeconds?: number } = {}): () => StackOptions {
+  let issuer = '';
+  return () => ({
+    redisUrl: redis().url,
+    providers: (i) => {
+      issuer = i;
+      return { acme: { issuer: i, clientId: 'acme-app', clientSecret: CLIENT_SECRET, mode: 'integration' } };
+    },
+    router: {
+      tokenEncryption: { keys: { k1: newKey() }, current: 'k1' },
+      appCallbacks: { allowedRedirects: [APP, SPA_CALLBACK], ...appCallbacks },
+    },
+    routes: vaultRoutes(() => `${issuer}/me`),
+  });
+}
+// The default exchange-code TTL (60 s): a sign-in followed by the exchange never races it, however busy the machine.
+const stack = useStack(appStack());
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
 const pkcePair = () => {
@@ -63,8 +69,8 @@ async function appLogin(
   return new URL(callback.headers.get('location') as string);
 }
 
-async function exchange(s: Stack, body: Record<string, string>): Promise<Response> {
-  return fetch(s.url('/auth/session'), { method: 'POST', headers: json, body: JSON.stringify(body) });
+function exchange(s: Stack, body: Record<string, string>) {
+  return requestApp(s).post('/auth/session').set(json).send(JSON.stringify(body));
 }
 
 describe('app callbacks', () => {
@@ -83,14 +89,14 @@ describe('app callbacks', () => {
     ) as string;
     const wrong = await exchange(stack(), { code, codeVerifier: pkcePair().verifier });
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(wrong.body).toMatchObject({ error: 'invalid_grant' });
 
     const code2 = (await appLogin(stack(), { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
       'code',
     ) as string;
     const ok = await exchange(stack(), { code: code2, codeVerifier: verifier });
     expect(ok.status).toBe(200);
-    const session = (await ok.json()) as {
+    const session = ok.body as {
       accessToken: string;
       refreshToken: string;
       expiresIn: number;
@@ -110,15 +116,6 @@ describe('app callbacks', () => {
     ).join(' ');
     for (const secret of [code2, session.accessToken, session.refreshToken])
       expect(everything).not.toContain(secret);
-  });
-
-  it('expires unused codes', async () => {
-    const { verifier, challenge } = pkcePair();
-    const code = (await appLogin(stack(), { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
-      'code',
-    ) as string;
-    await new Promise((r) => setTimeout(r, 2_200));
-    expect((await exchange(stack(), { code, codeVerifier: verifier })).status).toBe(400);
   });
 
   it('sends provider errors to the app callback too', async () => {
@@ -144,12 +141,12 @@ describe('app callbacks', () => {
     'javascript:alert(1)',
   ])('refuses the unlisted redirectUrl %s before contacting the provider', async (redirectUrl) => {
     const before = stack().op.tokenRequests.size;
-    const res = await new Browser().request(
-      `${stack().url('/auth/acme/login')}?redirectUrl=${encodeURIComponent(redirectUrl)}&codeChallenge=${pkcePair().challenge}`,
+    const res = await requestApp(stack()).get(
+      `/auth/acme/login?redirectUrl=${encodeURIComponent(redirectUrl)}&codeChallenge=${pkcePair().challenge}`,
     );
     expect(res.status).toBe(400);
-    expect(res.headers.get('location')).toBeNull();
-    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    expect(res.headers.location ?? null).toBeNull();
+    expect(res.body).toMatchObject({ error: 'invalid_request' });
     expect(stack().op.tokenRequests.size).toBe(before);
   });
 
@@ -159,17 +156,13 @@ describe('app callbacks', () => {
       codeChallenge: pkcePair().challenge,
     });
     expect(`${back.origin}${back.pathname}`).toBe(SPA_CALLBACK);
-    const preflight = await fetch(stack().url('/auth/session'), {
-      method: 'OPTIONS',
-      headers: { origin: SPA, 'access-control-request-method': 'POST' },
-    });
+    const preflight = await requestApp(stack())
+      .options('/auth/session')
+      .set({ origin: SPA, 'access-control-request-method': 'POST' });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe(SPA);
-    const foreign = await fetch(stack().url('/auth/session'), {
-      method: 'OPTIONS',
-      headers: { origin: 'https://evil.example' },
-    });
-    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers['access-control-allow-origin']).toBe(SPA);
+    const foreign = await requestApp(stack()).options('/auth/session').set('origin', 'https://evil.example');
+    expect(foreign.headers['access-control-allow-origin'] ?? null).toBeNull();
   });
 });
 
@@ -179,7 +172,7 @@ describe('bearer sessions', () => {
     const code = (await appLogin(s, { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
       'code',
     ) as string;
-    return (await (await exchange(s, { code, codeVerifier: verifier })).json()) as {
+    return (await exchange(s, { code, codeVerifier: verifier })).body as {
       accessToken: string;
       refreshToken: string;
     };
@@ -188,45 +181,56 @@ describe('bearer sessions', () => {
 
   it('passes requireAuth and req.oauth.fetch with the same user and connections as a cookie session', async () => {
     const session = await newSession(stack());
-    const me = await fetch(stack().url('/me'), { headers: bearer(session.accessToken) });
+    const me = await requestApp(stack()).get('/me').set(bearer(session.accessToken));
     expect(me.status).toBe(200);
-    expect(((await me.json()) as { user: { email: string } }).user.email).toBe('app@example.test');
-    const api = await fetch(stack().url('/api/profile'), { headers: bearer(session.accessToken) });
+    expect((me.body as { user: { email: string } }).user.email).toBe('app@example.test');
+    const api = await requestApp(stack()).get('/api/profile').set(bearer(session.accessToken));
     expect(api.status).toBe(200);
-    expect((await fetch(stack().url('/me'), { headers: bearer('oar_at_not-a-real-token') })).status).toBe(
-      401,
-    );
+    expect((await requestApp(stack()).get('/me').set(bearer('oar_at_not-a-real-token'))).status).toBe(401);
   });
 
   it('rotates refresh tokens and revokes the whole family when a used one comes back', async () => {
     const first = await newSession(stack());
     const refresh = (token: string) =>
-      fetch(stack().url('/auth/session/refresh'), {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ refreshToken: token }),
-      });
-    const second = (await (await refresh(first.refreshToken)).json()) as {
+      requestApp(stack())
+        .post('/auth/session/refresh')
+        .set(json)
+        .send(JSON.stringify({ refreshToken: token }));
+    const second = (await refresh(first.refreshToken)).body as {
       accessToken: string;
       refreshToken: string;
     };
     expect(second.refreshToken).not.toBe(first.refreshToken);
-    expect((await fetch(stack().url('/me'), { headers: bearer(second.accessToken) })).status).toBe(200);
+    expect((await requestApp(stack()).get('/me').set(bearer(second.accessToken))).status).toBe(200);
     // The old refresh token is presented again (stolen, or replayed): everything in the family dies.
     const reuse = await refresh(first.refreshToken);
     expect(reuse.status).toBe(400);
-    expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
-    expect((await fetch(stack().url('/me'), { headers: bearer(second.accessToken) })).status).toBe(401);
+    expect(reuse.body).toMatchObject({ error: 'invalid_grant' });
+    expect((await requestApp(stack()).get('/me').set(bearer(second.accessToken))).status).toBe(401);
     expect((await refresh(second.refreshToken)).status).toBe(400);
   });
 
   it('revokes the session on logout', async () => {
     const session = await newSession(stack());
-    const out = await fetch(stack().url('/auth/logout'), {
-      method: 'POST',
-      headers: { ...bearer(session.accessToken), origin: SPA },
-    });
+    const out = await requestApp(stack())
+      .post('/auth/logout')
+      .set({ ...bearer(session.accessToken), origin: SPA });
     expect(out.status).toBe(204);
-    expect((await fetch(stack().url('/me'), { headers: bearer(session.accessToken) })).status).toBe(401);
+    expect((await requestApp(stack()).get('/me').set(bearer(session.accessToken))).status).toBe(401);
+  });
+});
+
+describe('app callbacks with a short exchange-code TTL', () => {
+  const EXCHANGE_CODE_TTL = 1;
+  const shortLived = useStack(appStack({ exchangeCodeTtlSeconds: EXCHANGE_CODE_TTL }));
+
+  it('expires unused codes', async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = (
+      await appLogin(shortLived(), { redirectUrl: APP, codeChallenge: challenge })
+    ).searchParams.get('code') as string;
+    // Past the TTL under test (the code was stored before the callback answered); Redis expires the key itself.
+    await new Promise((r) => setTimeout(r, EXCHANGE_CODE_TTL * 1000 + 200));
+    expect((await exchange(shortLived(), { code, codeVerifier: verifier })).status).toBe(400);
   });
 });
