@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
+import type { Response } from 'supertest';
 import { pkceChallenge } from '../../src/flow/oidc.js';
 import { Browser } from './browser.js';
+import { requestApp } from './request-app.js';
 import type { Stack } from './stack.js';
 
 /** A PKCE pair as an app keeps it: a random verifier and its S256 challenge (RFC 7636 §4.2). */
@@ -58,18 +60,14 @@ export async function appLogin(
   return new URL(callback.headers.get('location') as string);
 }
 
-/** `POST /auth/session` with a JSON body. */
-export function exchange(s: Stack, body: Record<string, unknown>): Promise<Response> {
-  return fetch(s.url('/auth/session'), { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+/** `POST /auth/session` with a JSON body. Sent at once (as fetch would), so concurrent calls race for real. */
+export async function exchange(s: Stack, body: Record<string, unknown>): Promise<Response> {
+  return requestApp(s).post('/auth/session').set(JSON_HEADERS).send(JSON.stringify(body));
 }
 
-/** `POST /auth/session/refresh` with a JSON body. */
-export function refresh(s: Stack, refreshToken: string): Promise<Response> {
-  return fetch(s.url('/auth/session/refresh'), {
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ refreshToken }),
-  });
+/** `POST /auth/session/refresh` with a JSON body. Sent at once (as fetch would), so concurrent calls race for real. */
+export async function refresh(s: Stack, refreshToken: string): Promise<Response> {
+  return requestApp(s).post('/auth/session/refresh').set(JSON_HEADERS).send(JSON.stringify({ refreshToken }));
 }
 
 /** A complete app sign-in with PKCE: login at `redirectUrl`, then the exchange. */
@@ -78,14 +76,13 @@ export async function newAppSession(s: Stack, redirectUrl: string): Promise<Sess
   const back = await appLogin(s, { redirectUrl, codeChallenge: challenge });
   const res = await exchange(s, { code: back.searchParams.get('code'), codeVerifier: verifier });
   expect(res.status).toBe(200);
-  return (await res.json()) as SessionTokens;
+  return res.body as SessionTokens;
 }
 
 /** Status of `GET /me` (behind requireAuth) with a bearer access token. */
 export async function meStatus(s: Stack, accessToken: string): Promise<number> {
-  const res = await fetch(s.url('/me'), {
-    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-  });
-  await res.arrayBuffer();
+  const res = await requestApp(s)
+    .get('/me')
+    .set({ authorization: `Bearer ${accessToken}`, accept: 'application/json' });
   return res.status;
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { appLogin, exchange, pkcePair } from '../helpers/app-session.js';
-import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 
 // Authorization code interception on a native app (RFC 8252 §8.1, RFC 7636 §1): another app registers the same
 // custom scheme and receives the deep link with the exchange code. Only the app that started the login holds the
@@ -19,12 +19,10 @@ const flowKeys = async () => (await redis().client().keys('oar:flow:*')).length;
 /** A login request that must be refused before the provider is contacted: 400, no redirect, no state stored. */
 async function expectRefusedLogin(query: Record<string, string>): Promise<void> {
   const before = await flowKeys();
-  const login = new URL(stack().url('/auth/acme/login'));
-  for (const [k, v] of Object.entries(query)) login.searchParams.set(k, v);
-  const res = await new Browser().request(login);
+  const res = await requestApp(stack()).get(`/auth/acme/login?${new URLSearchParams(query)}`);
   expect(res.status).toBe(400);
-  expect(res.headers.get('location')).toBeNull();
-  expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+  expect(res.headers.location ?? null).toBeNull();
+  expect(res.body).toMatchObject({ error: 'invalid_request' });
   expect(await flowKeys()).toBe(before);
 }
 
@@ -57,7 +55,7 @@ describe('app callback code interception', () => {
       );
       const res = await exchange(stack(), { code, ...stolenAttempt });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+      expect(res.body).toMatchObject({ error: 'invalid_grant' });
       // The failed attempt burned the code: the interceptor gets no second guess, not even with the verifier.
       expect((await exchange(stack(), { code, codeVerifier: verifier })).status).toBe(400);
     }
@@ -81,7 +79,7 @@ describe('app callback code interception', () => {
       .set(key, JSON.stringify({ user, provider: 'acme' }), 'EX', 60);
     const res = await exchange(stack(), { code });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(res.body).toMatchObject({ error: 'invalid_grant' });
     expect(await redis().client().exists(key)).toBe(0);
   });
 });

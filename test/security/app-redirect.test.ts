@@ -3,8 +3,8 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { checkAppRedirect } from '../../src/flow/app-redirect.js';
 import { ConfigError, type OAuthRouterOptions } from '../../src/index.js';
 import { appLogin, pkcePair } from '../helpers/app-session.js';
-import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 
 // Redirect URI manipulation (RFC 9700 §4.1): the exchange code goes to whatever redirectUrl the login link names,
 // and the link is built by whoever sends it. An attacker who can make the code land on any page of an allowed
@@ -23,9 +23,9 @@ const flowKeys = async () => (await redis().client().keys('oar:flow:*')).length;
 
 async function loginStatus(query: string): Promise<{ status: number; body: unknown; stored: number }> {
   const before = await flowKeys();
-  const res = await new Browser().request(`${stack().url('/auth/acme/login')}?${query}`);
-  expect(res.headers.get('location') === null).toBe(res.status !== 302);
-  const body = res.status === 302 ? undefined : await res.json();
+  const res = await requestApp(stack()).get(`/auth/acme/login?${query}`);
+  expect((res.headers.location ?? null) === null).toBe(res.status !== 302);
+  const body = res.status === 302 ? undefined : res.body;
   return { status: res.status, body, stored: (await flowKeys()) - before };
 }
 

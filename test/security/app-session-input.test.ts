@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
 import { appLogin, exchange, pkcePair } from '../helpers/app-session.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 
 // Malformed input on the session routes, which apps (and anyone) can call directly: each must be a typed 400,
 // never a 500, never a stack, and never a store write.
@@ -119,14 +120,13 @@ describe('well-formed but wrong values', () => {
   it('answers invalid_grant (not invalid_request) for a well-formed unknown code or token', async () => {
     const unknownCode = await exchange(stack(), { code: 'a'.repeat(43), codeVerifier: pkcePair().verifier });
     expect(unknownCode.status).toBe(400);
-    expect(await unknownCode.json()).toMatchObject({ error: 'invalid_grant' });
-    const unknownToken = await fetch(stack().url('/auth/session/refresh'), {
-      method: 'POST',
-      headers: form,
-      body: 'refreshToken=oar_rt_unknown',
-    });
+    expect(unknownCode.body).toMatchObject({ error: 'invalid_grant' });
+    const unknownToken = await requestApp(stack())
+      .post('/auth/session/refresh')
+      .set(form)
+      .send('refreshToken=oar_rt_unknown');
     expect(unknownToken.status).toBe(400);
-    expect(await unknownToken.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(unknownToken.body).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('still accepts a form-encoded exchange', async () => {
@@ -134,11 +134,10 @@ describe('well-formed but wrong values', () => {
     const code = (await appLogin(stack(), { redirectUrl: APP, codeChallenge: challenge })).searchParams.get(
       'code',
     ) as string;
-    const res = await fetch(stack().url('/auth/session'), {
-      method: 'POST',
-      headers: form,
-      body: new URLSearchParams({ code, codeVerifier: verifier }).toString(),
-    });
+    const res = await requestApp(stack())
+      .post('/auth/session')
+      .set(form)
+      .send(new URLSearchParams({ code, codeVerifier: verifier }).toString());
     expect(res.status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { ConfigError, type KvStore, MemoryKvStore, type OAuthRouterOptions } from '../../src/index.js';
 import { meStatus, newAppSession, refresh, type SessionTokens } from '../helpers/app-session.js';
@@ -24,21 +25,22 @@ describe('app session absolute lifetime', () => {
     expect(current.expiresIn).toBeLessThanOrEqual(LIFETIME);
     let refreshes = 0;
     let ended: Response | undefined;
-    // Refresh every quarter second, far more often than any TTL: without an absolute limit this never ends.
+    // Refresh every quarter second, far more often than any TTL: without an absolute limit this never ends. The
+    // first refresh goes at once, so a slow sign-in on a busy machine cannot use up the lifetime before it.
     while (!ended && Date.now() - started < 20_000) {
-      await sleep(250);
       const res = await refresh(stack(), current.refreshToken);
       if (res.status === 200) {
-        current = (await res.json()) as SessionTokens;
+        current = res.body as SessionTokens;
         expect(current.expiresIn).toBeLessThanOrEqual(LIFETIME);
         refreshes += 1;
+        await sleep(250);
       } else {
         ended = res;
       }
     }
     expect(refreshes).toBeGreaterThan(0);
     expect(ended?.status).toBe(400);
-    expect(await ended?.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(ended?.body).toMatchObject({ error: 'invalid_grant' });
     expect(await meStatus(stack(), current.accessToken)).toBe(401);
   }, 30_000);
 });

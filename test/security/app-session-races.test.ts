@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import { meStatus, newAppSession, refresh, type SessionTokens } from '../helpers/app-session.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import type { Stack } from '../helpers/stack.js';
 
 // Refresh-token reuse detection (RFC 9700 §4.14.2) must hold however requests interleave: a thief who replays a
@@ -22,7 +23,6 @@ async function aliveTokens(s: Stack, issued: SessionTokens[]): Promise<string[]>
   for (const tokens of issued) {
     const res = await refresh(s, tokens.refreshToken);
     if (res.status !== 400) alive.push(`refresh token answered ${res.status}`);
-    await res.arrayBuffer();
   }
   return alive;
 }
@@ -44,10 +44,10 @@ describe('app session races', () => {
       const issued = [session];
       for (const answer of answers) {
         if (answer.status === 200) {
-          issued.push((await answer.json()) as SessionTokens);
+          issued.push(answer.body as SessionTokens);
         } else {
           expect(answer.status).toBe(400);
-          expect(await answer.json()).toMatchObject({ error: 'invalid_grant' });
+          expect(answer.body).toMatchObject({ error: 'invalid_grant' });
         }
       }
       // At most one presentation can win; every other one is reuse.
@@ -68,20 +68,16 @@ describe('app session races', () => {
         let current = session;
         for (let i = 0; i < 4; i++) {
           const res = await refresh(stack(), current.refreshToken);
-          if (res.status !== 200) {
-            await res.arrayBuffer();
-            break;
-          }
-          current = (await res.json()) as SessionTokens;
+          if (res.status !== 200) break;
+          current = res.body as SessionTokens;
           issued.push(current);
         }
         return issued;
       })();
       await sleep(trial % 5);
-      const logout = await fetch(stack().url('/auth/logout'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.accessToken}`, accept: 'application/json' },
-      });
+      const logout = await requestApp(stack())
+        .post('/auth/logout')
+        .set({ authorization: `Bearer ${session.accessToken}`, accept: 'application/json' });
       expect(logout.status).toBe(204);
       const issued = [session, ...(await chain)];
       const alive = await aliveTokens(stack(), issued);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { requestApp } from '../helpers/request-app.js';
 import {
   authorize,
   CLIENT_SECRET,
@@ -147,9 +148,9 @@ describe('session fixation', () => {
     const issued = victim.cookie(host(), 'oauth.sid') as string;
     expect(issued).not.toBe(planted);
     // The planted id is no longer a session at all: the attacker does not ride on the victim's sign-in.
-    const attackerView = await fetch(stack.url('/me'), {
-      headers: { cookie: `oauth.sid=${planted}`, accept: 'application/json' },
-    });
+    const attackerView = await requestApp(stack)
+      .get('/me')
+      .set({ cookie: `oauth.sid=${planted}`, accept: 'application/json' });
     expect(attackerView.status).toBe(401);
     const victimView = await victim.request(stack.url('/me'), { headers: { accept: 'application/json' } });
     expect(((await victimView.json()) as { user: { email: string } }).user.email).toBe('victim@example.test');

@@ -4,6 +4,7 @@ import { decodeJwt, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { flowStateKey } from '../../src/flow/flow-state.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, CLIENT_SECRET, type Stack, sendCallback, signIn, startStack } from '../helpers/stack.js';
 
 type KeyLike = KeyObject;
@@ -46,9 +47,9 @@ describe('id_token and issuer validation', () => {
       }),
     });
     try {
-      const res = await new Browser().request(misconfigured.url('/auth/acme/login'));
+      const res = await requestApp(misconfigured).get('/auth/acme/login');
       expect(res.status).toBe(502);
-      expect(await res.json()).toMatchObject({ error: 'provider_error' });
+      expect(res.body).toMatchObject({ error: 'provider_error' });
     } finally {
       await misconfigured.close();
     }

@@ -4,6 +4,7 @@ import { RedisTokenRepository } from '../../src/index.js';
 import { type Keyring, parseKeyring } from '../../src/tokens/crypto.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, CLIENT_SECRET, sendCallback } from '../helpers/stack.js';
 import { newKey, unseal } from '../helpers/vault.js';
 
@@ -86,20 +87,18 @@ describe('no secret in any Redis key name', () => {
       'code',
     ) as string;
     expectNoneContains(await keyNames(), [exchangeCode, challenge]);
-    const session = (await (
-      await fetch(stack().url('/auth/session'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: exchangeCode, codeVerifier: verifier }),
-      })
-    ).json()) as { accessToken: string; refreshToken: string };
-    const refreshed = (await (
-      await fetch(stack().url('/auth/session/refresh'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken: session.refreshToken }),
-      })
-    ).json()) as { accessToken: string; refreshToken: string };
+    const session = (
+      await requestApp(stack())
+        .post('/auth/session')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ code: exchangeCode, codeVerifier: verifier }))
+    ).body as { accessToken: string; refreshToken: string };
+    const refreshed = (
+      await requestApp(stack())
+        .post('/auth/session/refresh')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ refreshToken: session.refreshToken }))
+    ).body as { accessToken: string; refreshToken: string };
     expectNoneContains(await keyNames(), [
       exchangeCode,
       verifier,

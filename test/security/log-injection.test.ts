@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { escapeControlCharacters, quoteForLog } from '../../src/internal/log-text.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, sendCallback } from '../helpers/stack.js';
 
 // The attack: a request carries a value with a newline (to forge a whole log line an operator trusts) and
@@ -55,12 +56,11 @@ describe('log injection', () => {
 
   it('escapes request text that reaches a log inside an error cause (a JSON parser quoting the body)', async () => {
     stack().logs.length = 0;
-    const res = await fetch(stack().url('/auth/session'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+    const res = await requestApp(stack())
+      .post('/auth/session')
+      .set('content-type', 'application/json')
       // V8 quotes the start of an unparsable body in its message, which reaches the log as the error's cause.
-      body: `[1,\nINFO admin signed in\u001b[2J]`,
-    });
+      .send(`[1,\nINFO admin signed in\u001b[2J]`);
     expect(res.status).toBe(400);
     expectNoRawControlCharacters();
     expect(JSON.stringify(stack().logs)).toContain('INFO admin');
