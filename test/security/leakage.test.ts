@@ -1,17 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Response as TestResponse } from 'supertest';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { startRedis } from '../helpers/redis-server.js';
+import { requestApp } from '../helpers/request-app.js';
 import { authorize, CLIENT_SECRET, sendCallback, signIn, startStack, TEST_SECRET } from '../helpers/stack.js';
+import { poll } from '../helpers/wait-for.js';
 
 const redis = useRedis();
 const stack = useStack(() => ({ redisUrl: redis().url }));
 
 const SECRETS = [CLIENT_SECRET, TEST_SECRET];
 
-async function expectCleanError(res: Response, status: number, code: string): Promise<void> {
+async function expectCleanError(res: Response | TestResponse, status: number, code: string): Promise<void> {
   expect(res.status).toBe(status);
-  const text = await res.text();
+  const text = typeof res.text === 'string' ? res.text : await res.text();
   expect(JSON.parse(text)).toEqual({ error: code, message: expect.any(String) });
   expect(text).not.toMatch(/\bat .+:\d+:\d+|Error:|node_modules/);
   for (const secret of SECRETS) expect(text).not.toContain(secret);
@@ -36,17 +39,15 @@ describe('bad input gets a typed error, no stack(), no secret', () => {
   });
 
   it('answers an oversized or malformed form_post body with invalid_request, never 500', async () => {
-    const big = await fetch(stack().url('/auth/acme/callback'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `state=${'a'.repeat(64 * 1024)}`,
-    });
+    const big = await requestApp(stack())
+      .post('/auth/acme/callback')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send(`state=${'a'.repeat(64 * 1024)}`);
     await expectCleanError(big, 413, 'invalid_request');
-    const many = await fetch(stack().url('/auth/acme/callback'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: Array.from({ length: 50 }, (_, i) => `p${i}=1`).join('&'),
-    });
+    const many = await requestApp(stack())
+      .post('/auth/acme/callback')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send(Array.from({ length: 50 }, (_, i) => `p${i}=1`).join('&'));
     await expectCleanError(many, 413, 'invalid_request');
   });
 
@@ -76,10 +77,15 @@ describe('graceful shutdown', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const local = await startStack({
       redisUrl: own.url,
       routes: (app) => {
         app.get('/slow', async (req, res) => {
+          arrived();
           await gate;
           // Still needs Redis after close() was called.
           req.session.visits = 1;
@@ -91,8 +97,11 @@ describe('graceful shutdown', () => {
       },
     });
     try {
-      const slow = fetch(local.url('/slow'));
-      await new Promise((r) => setTimeout(r, 50));
+      // Sent now (then() starts it), and in flight once the app holds it: not after a guessed delay.
+      const slow = requestApp(local)
+        .get('/slow')
+        .then((res) => res);
+      await inFlight;
       let closed = false;
       const closing = local.router.close().then(() => {
         closed = true;
@@ -104,7 +113,7 @@ describe('graceful shutdown', () => {
       await closing;
       expect(closed).toBe(true);
       // The router's connection is gone: a login cannot store its pending state and fails closed.
-      expect((await fetch(local.url('/auth/acme/login'), { redirect: 'manual' })).status).toBe(503);
+      expect((await requestApp(local).get('/auth/acme/login')).status).toBe(503);
     } finally {
       await local.close();
       await own.stop();
@@ -132,12 +141,12 @@ describe('store outage fails closed', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
       await own.restart();
       // Redis restarted empty (no persistence): the session is gone, so the answer is a clean 401, then sign-in works.
-      let status = 0;
-      for (let i = 0; i < 50 && status !== 401; i++) {
-        status = (await browser.request(local.url('/me'), { headers: { accept: 'application/json' } }))
-          .status;
-        if (status !== 401) await new Promise((r) => setTimeout(r, 100));
-      }
+      // ioredis reconnects with a backoff of up to 2 s: poll for it, generously.
+      const status = await poll(
+        async () =>
+          (await browser.request(local.url('/me'), { headers: { accept: 'application/json' } })).status,
+        (s) => s === 401,
+      );
       expect(status).toBe(401);
       expect((await signIn(local, new Browser())).status).toBe(200);
     } finally {
