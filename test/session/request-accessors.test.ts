@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
-import express, { type Express } from 'express';
+import express from 'express';
 import session from 'express-session';
+import request from 'supertest';
 import { OAuthRequest } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
@@ -25,15 +24,6 @@ const stack = useStack(() => ({
   },
 }));
 
-async function serve(app: Express): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('request accessors', () => {
   it('gives a request that passed through the router one req.oauth, built on first read', async () => {
     const browser = new Browser();
@@ -55,16 +45,11 @@ describe('request accessors', () => {
       (req as { session: unknown }).session = { mine: true };
       res.json({ before, after: { oauth: req.oauth, session: req.session } });
     });
-    const server = await serve(plain);
-    try {
-      const res = await fetch(`${server.url}/`);
-      expect(await res.json()).toEqual({
-        before: { oauth: null, session: null },
-        after: { oauth: 'app value', session: { mine: true } },
-      });
-    } finally {
-      await server.close();
-    }
+    const res = await request(plain).get('/');
+    expect(res.body).toEqual({
+      before: { oauth: null, session: null },
+      after: { oauth: 'app value', session: { mine: true } },
+    });
   });
 
   it('lets express-session run its own sessions in another app of the same process', async () => {
@@ -74,15 +59,10 @@ describe('request accessors', () => {
       req.session.visits = (req.session.visits ?? 0) + 1;
       res.json({ visits: req.session.visits });
     });
-    const server = await serve(other);
-    try {
-      const first = await fetch(`${server.url}/count`);
-      const cookie = first.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-      expect(await first.json()).toEqual({ visits: 1 });
-      const second = await fetch(`${server.url}/count`, { headers: { cookie } });
-      expect(await second.json()).toEqual({ visits: 2 });
-    } finally {
-      await server.close();
-    }
+    const first = await request(other).get('/count');
+    const cookie = (first.headers['set-cookie'] as unknown as string[] | undefined)?.[0]?.split(';')[0] ?? '';
+    expect(first.body).toEqual({ visits: 1 });
+    const second = await request(other).get('/count').set('cookie', cookie);
+    expect(second.body).toEqual({ visits: 2 });
   });
 });

@@ -1,13 +1,13 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { RedisStore } from 'connect-redis';
 import { sign } from 'cookie-signature';
 import express from 'express';
 import session from 'express-session';
+import request from 'supertest';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { signIn, TEST_SECRET } from '../helpers/stack.js';
+import { poll } from '../helpers/wait-for.js';
 
 const COOKIE = 'oauth.sid';
 const PREFIX = 'oar:sess:';
@@ -97,9 +97,11 @@ describe('session layer', () => {
     const second = JSON.parse((await redis().client().get(key)) ?? '{}');
     expect(second.visits).toBe(2);
     expect(second.cookie.expires).toBe(first.cookie.expires);
-    // The store's TTL still ends at that expiry (connect-redis rounds it up to a whole second).
+    // The store's TTL still ends at that expiry (connect-redis rounds it up to a whole second). `now` is read before
+    // the TTL: read after, a slow reply would eat into the rounding's slack (0 to 1 s) and fail a correct store.
+    const now = Date.now();
     expect(await redis().client().pttl(key)).toBeLessThanOrEqual(
-      Date.parse(first.cookie.expires) - Date.now() + 1000,
+      Date.parse(first.cookie.expires) - now + 1000,
     );
   });
 
@@ -200,22 +202,16 @@ describe('session layer', () => {
       };
       res.send('ok');
     });
-    const server = createServer(legacy);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/sign-in`);
-      const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-      const browser = new Browser();
-      browser.setCookie(host(), COOKIE, cookie.slice(COOKIE.length + 1));
-      expect(await json(browser, '/me')).toMatchObject({
-        status: 200,
-        body: { user: { id: 'legacy-user' } },
-      });
-      expect((await json(browser, '/peek')).body).toEqual({ visits: 7 });
-      expect((await json(browser, '/visit')).body).toEqual({ visits: 8 });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const res = await request(legacy).get('/sign-in');
+    const cookie = (res.headers['set-cookie'] as unknown as string[] | undefined)?.[0]?.split(';')[0] ?? '';
+    const browser = new Browser();
+    browser.setCookie(host(), COOKIE, cookie.slice(COOKIE.length + 1));
+    expect(await json(browser, '/me')).toMatchObject({
+      status: 200,
+      body: { user: { id: 'legacy-user' } },
+    });
+    expect((await json(browser, '/peek')).body).toEqual({ visits: 7 });
+    expect((await json(browser, '/visit')).body).toEqual({ visits: 8 });
   });
 
   describe('when the store fails a write', () => {
@@ -231,12 +227,11 @@ describe('session layer', () => {
       } finally {
         await redis().restart();
       }
-      // Recovers once the store is back.
-      let status = 0;
-      for (let i = 0; i < 50 && status !== 200; i++) {
-        status = (await json(browser, '/visit')).status;
-        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // Recovers once the store is back (ioredis reconnects with a backoff of up to 2 s: poll, generously).
+      const status = await poll(
+        async () => (await json(browser, '/visit')).status,
+        (s) => s === 200,
+      );
       expect(status).toBe(200);
     });
 
