@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { RedisTokenRepository } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis } from '../helpers/lifecycle.js';
@@ -43,7 +44,13 @@ describe('three instances behind a round-robin load balancer, sharing Redis', ()
     const cookie = `oauth.sid=${browser.cookie(new URL(fleet.proxy.url).host, 'oauth.sid')}`;
     expect((await browser.request(`${fleet.proxy.url}/auth/logout`, { method: 'POST' })).status).toBe(204);
     for (let i = 0; i < 3; i++) {
-      expect((await fetch(`${fleet.proxy.url}/me`, { headers: { ...json, cookie } })).status).toBe(401);
+      expect(
+        (
+          await request(fleet.proxy.url)
+            .get('/me')
+            .set({ ...json, cookie })
+        ).status,
+      ).toBe(401);
     }
     expect(fleet.proxy.counts.every((n) => n > 3)).toBe(true);
   }, 30_000);

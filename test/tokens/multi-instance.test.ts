@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { RedisTokenRepository } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
@@ -41,9 +42,11 @@ describe('several app instances sharing Redis', () => {
         const before = stack().op.tokenRequests.get('refresh_token') ?? 0;
         const calls = Array.from({ length: 60 }, (_, i) => {
           const { port } = workers[i % workers.length] as { port: number };
-          return fetch(`http://127.0.0.1:${port}/api/profile`, {
-            headers: { cookie: `oauth.sid=${cookie}`, accept: 'application/json' },
-          });
+          // then() sends it now: the 60 calls race, as they would from 60 tabs.
+          return request(`http://127.0.0.1:${port}`)
+            .get('/api/profile')
+            .set({ cookie: `oauth.sid=${cookie}`, accept: 'application/json' })
+            .then((r) => r);
         });
         const statuses = (await Promise.all(calls)).map((r) => r.status);
         expect(statuses).toEqual(Array(60).fill(200));

@@ -66,6 +66,8 @@ describe('sign-in mode', () => {
 });
 
 describe('real access-token expiry at the provider', () => {
+  // Short, but long enough that the first API call (right after sign-in) lands before it on a busy machine.
+  const ACCESS_TOKEN_TTL = 5;
   it('refreshes before calling the API once the short-lived token has expired (no 401 round trip)', async () => {
     let issuer = '';
     const repo = new MemoryTokenRepository();
@@ -79,12 +81,12 @@ describe('real access-token expiry at the provider', () => {
         tokenRepository: repo,
         refresh: { skewSeconds: 0 },
       },
-      op: { accessTokenTtlSeconds: 2, configuration: { rotateRefreshToken: true } },
+      op: { accessTokenTtlSeconds: ACCESS_TOKEN_TTL, configuration: { rotateRefreshToken: true } },
       routes: vaultRoutes(() => `${issuer}/me`),
     });
     try {
       const browser = new Browser();
-      await signIn(stack, browser);
+      const { user } = (await (await signIn(stack, browser)).json()) as { user: { id: string } };
       const apiCalls: string[] = [];
       stack.op.intercept = (req) => {
         if (req.url === '/me') apiCalls.push(req.headers.authorization ?? '');
@@ -92,8 +94,10 @@ describe('real access-token expiry at the provider', () => {
       };
       expect((await browser.request(stack.url('/api/profile'), { headers: json })).status).toBe(200);
       expect(stack.op.tokenRequests.get('refresh_token') ?? 0).toBe(0);
-      // Let the provider's 2-second access token really expire.
-      await new Promise((r) => setTimeout(r, 2_200));
+      // Let the provider's short-lived access token really expire: wait until the expiry the app recorded (taken
+      // when the token response arrived, so never before the provider's own) has passed, plus a margin.
+      const { expiresAt } = (await repo.get(user.id, 'acme')) as ConnectionRecord;
+      await new Promise((r) => setTimeout(r, Math.max(0, (expiresAt as number) - Date.now()) + 200));
       expect((await browser.request(stack.url('/api/profile'), { headers: json })).status).toBe(200);
       expect(stack.op.tokenRequests.get('refresh_token')).toBe(1);
       expect(apiCalls).toHaveLength(2);

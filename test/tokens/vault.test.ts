@@ -4,6 +4,7 @@ import { type Keyring, parseKeyring } from '../../src/tokens/crypto.js';
 import type { ConnectionRecord } from '../../src/tokens/types.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
+import { requestApp } from '../helpers/request-app.js';
 import { CLIENT_SECRET, type Stack, signIn, startStack } from '../helpers/stack.js';
 import { expireConnection, newKey, unseal, vaultRoutes } from '../helpers/vault.js';
 
@@ -83,8 +84,8 @@ describe('integration mode keeps sealed tokens', () => {
   });
 
   it('asks a generic OIDC provider for offline_access with prompt=consent', async () => {
-    const res = await new Browser().request(stack().url('/auth/acme/login'));
-    const url = new URL(res.headers.get('location') as string);
+    const res = await requestApp(stack()).get('/auth/acme/login');
+    const url = new URL(res.headers.location as string);
     expect(url.searchParams.get('scope')?.split(' ')).toContain('offline_access');
     expect(url.searchParams.get('prompt')).toBe('consent');
   });
@@ -291,9 +292,9 @@ describe('key rotation and binding', () => {
       const cookie = browser.cookie(new URL(stack().origin).host, 'oauth.sid') as string;
       const headers = { ...json, cookie: `oauth.sid=${cookie}` };
       expect(((await repo().get(userId, 'acme')) as ConnectionRecord).sealed.startsWith('v1.k1.')).toBe(true);
-      expect((await fetch(rotated.url('/api/profile'), { headers })).status).toBe(200);
+      expect((await requestApp(rotated).get('/api/profile').set(headers)).status).toBe(200);
       await expireConnection(repo(), userId);
-      expect((await fetch(rotated.url('/api/profile'), { headers })).status).toBe(200);
+      expect((await requestApp(rotated).get('/api/profile').set(headers)).status).toBe(200);
       const resealed = (await repo().get(userId, 'acme')) as ConnectionRecord;
       expect(resealed.sealed.startsWith('v1.k2.')).toBe(true);
       // An instance that never received k2 cannot read it: roll a new key out to every instance before making it current.
