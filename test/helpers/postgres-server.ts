@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.js';
 
-/** A private PostgreSQL started for one test file, or the one DATABASE_URL points at. */
+/** A private PostgreSQL started for one test file, or a schema of its own in the database DATABASE_URL points at. */
 export interface TestPostgres {
   url: string;
   pool: pg.Pool;
@@ -14,17 +15,37 @@ export interface TestPostgres {
 
 /**
  * Starts PostgreSQL with initdb + pg_ctl in a temporary directory on a free port (as the `postgres` user when
- * running as root, since PostgreSQL refuses to run as root), unless DATABASE_URL is set. Fails with install
- * instructions when the binaries are missing.
+ * running as root, since PostgreSQL refuses to run as root), unless DATABASE_URL is set: then in a new schema there,
+ * dropped by stop(). Fails with install instructions when the binaries are missing.
  */
 export async function startPostgres(): Promise<TestPostgres> {
   const external = process.env.DATABASE_URL;
   if (external) {
-    const pool = new pg.Pool({ connectionString: external, max: 4 });
-    return { url: external, pool, stop: () => pool.end() };
+    // Test files run at the same time, and earlier runs leave rows behind: each file gets a schema of its own there.
+    const schema = `oar_test_${randomBytes(6).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const client = new pg.Client({ connectionString: external });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`CREATE SCHEMA ${schema}`);
+    const url = new URL(external);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const pool = new pg.Pool({ connectionString: url.href, max: 4 });
+    return {
+      url: url.href,
+      pool,
+      async stop() {
+        await pool.end();
+        await admin(`DROP SCHEMA ${schema} CASCADE`);
+      },
+    };
   }
   const bin = findBinDir();
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'oar-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(dir, uid('postgres'), gid('postgres'));
@@ -35,16 +56,32 @@ export async function startPostgres(): Promise<TestPostgres> {
   };
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    'start',
-  ]);
+  // A port from freePort() is free only until someone else binds it (on a busy machine, another test suite running
+  // alongside can): then the server cannot listen, pg_ctl fails, and this tries another port, up to 5 times.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    const log = join(dir, `log-${port}`);
+    try {
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+        '-w',
+        '-l',
+        log,
+        'start',
+      ]);
+      break;
+    } catch (err) {
+      const reason = existsSync(log) ? readFileSync(log, 'utf8') : '';
+      if (attempt >= 5 || !/could not (bind|create any TCP\/IP sockets)|already in use/i.test(reason)) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`PostgreSQL did not start on port ${port}: ${reason.trim()}`, { cause: err });
+      }
+    }
+  }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   return {

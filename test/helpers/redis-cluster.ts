@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { freePort } from './free-port.js';
+import { spawnRedisOnFreePort } from './redis-server.js';
 
 /** A private 3-master Redis Cluster for one test file. */
 export interface TestRedisCluster {
@@ -20,38 +21,31 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   const children: ChildProcess[] = [];
   const clients: Cluster[] = [];
   for (let i = 0; i < 3; i++) {
-    const port = await freePort();
-    // The cluster bus defaults to port + 10000, which may not exist above 55535: pick a free one explicitly.
-    const busPort = await freePort();
-    ports.push(port);
-    children.push(
-      spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--cluster-port',
-          String(busPort),
-          '--bind',
-          '127.0.0.1',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-          '--loglevel',
-          'warning',
-        ],
-        { stdio: 'ignore' },
-      ),
-    );
+    // Each node on ports of its own, retried if another process takes one first (see spawnRedisOnFreePort).
+    const node = await spawnRedisOnFreePort(async (port) => [
+      '--port',
+      String(port),
+      // The cluster bus defaults to port + 10000, which may not exist above 55535: pick a free one explicitly.
+      '--cluster-port',
+      String(await freePort()),
+      '--bind',
+      '127.0.0.1',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--loglevel',
+      'warning',
+    ]);
+    ports.push(node.port);
+    children.push(node.child);
   }
-  await waitFor(() => ports.every((p) => ping(p)));
   execFileSync(
     'redis-cli',
     [
@@ -95,14 +89,6 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   };
 }
 
-function ping(port: number): boolean {
-  try {
-    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
-  } catch {
-    return false;
-  }
-}
-
 function clusterOk(port: number): boolean {
   try {
     return execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).includes(
@@ -113,8 +99,9 @@ function clusterOk(port: number): boolean {
   }
 }
 
+/** Waits for `check` with a bound generous enough for a loaded machine (the cluster gossips its slots first). */
 async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('Redis Cluster did not come up');
     await new Promise((r) => setTimeout(r, 50));

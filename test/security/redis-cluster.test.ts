@@ -22,7 +22,7 @@ beforeAll(async () => {
     op: { configuration: { rotateRefreshToken: true } },
     routes: vaultRoutes(() => `${issuer}/me`),
   });
-}, 30_000);
+}, 60_000);
 afterAll(async () => {
   await stack.close();
   await cluster.stop();
