@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type ExampleApp, startExampleApp } from '../../example-app/app.js';
-import { freePort } from '../helpers/free-port.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/e2e';
@@ -21,7 +20,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   app = await startExampleApp({
     port: 0,
-    devProvider: { port: await freePort() },
+    // 0: the OS picks the port as it binds; a port from freePort() could be taken before the provider listens.
+    devProvider: { port: 0 },
     log: (line) => logs.push(line),
   });
   browser = await chromium.launch({

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ExampleApp, startExampleApp } from '../../example-app/app.js';
 import { Browser } from '../helpers/browser.js';
-import { freePort } from '../helpers/free-port.js';
 import { useRedis } from '../helpers/lifecycle.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { signIn } from '../helpers/stack.js';
@@ -15,7 +14,8 @@ beforeAll(async () => {
     port: 0,
     redisUrl: redis().url,
     databaseUrl: postgres.url,
-    devProvider: { port: await freePort() },
+    // 0: the OS picks the port as it binds; a port from freePort() could be taken before the provider listens.
+    devProvider: { port: 0 },
     log: () => {},
   });
 });

@@ -33,17 +33,6 @@ beforeAll(async () => {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
     );
-  port = await freePort();
-  op = await startDevProvider({
-    clients: [
-      {
-        client_id: 'readme-app',
-        client_secret: 'readme-secret-0123456789',
-        redirect_uris: [`http://localhost:${port}/auth/acme/callback`],
-        grant_types: ['authorization_code', 'refresh_token'],
-      },
-    ],
-  });
   const blocks = readmeBlocks('Usage');
   expect(blocks).toHaveLength(1);
   rmSync(DIR, { recursive: true, force: true });
@@ -54,22 +43,48 @@ beforeAll(async () => {
     join(DIR, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { paths: { 'express-oauth-router': ['../../src/index.ts'] } } }),
   );
-  app = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
-    cwd: DIR,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'development',
-      PORT: String(port),
-      BASE_URL: `http://localhost:${port}`,
-      SESSION_SECRET: 'readme-session-secret-0123456789-0123456789',
-      OIDC_ISSUER: op.issuer,
-      OIDC_CLIENT_ID: 'readme-app',
-      OIDC_CLIENT_SECRET: 'readme-secret-0123456789',
-    },
-  });
-  app.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
-  app.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
-  await waitForApp(`http://localhost:${port}/`);
+  // The README app listens on PORT, so the port comes from freePort(), and on a busy machine another process can
+  // bind it first: the app then exits with EADDRINUSE, and this starts over on another port.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    op = await startDevProvider({
+      clients: [
+        {
+          client_id: 'readme-app',
+          client_secret: 'readme-secret-0123456789',
+          redirect_uris: [`http://localhost:${port}/auth/acme/callback`],
+          grant_types: ['authorization_code', 'refresh_token'],
+        },
+      ],
+    });
+    output.length = 0;
+    app = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
+      cwd: DIR,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        BASE_URL: `http://localhost:${port}`,
+        SESSION_SECRET: 'readme-session-secret-0123456789-0123456789',
+        OIDC_ISSUER: op.issuer,
+        OIDC_CLIENT_ID: 'readme-app',
+        OIDC_CLIENT_SECRET: 'readme-secret-0123456789',
+      },
+    });
+    app.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
+    app.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    const child = app;
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    try {
+      await waitForApp(`http://localhost:${port}/`);
+      break;
+    } catch (err) {
+      child.kill();
+      await closed; // all of its output read
+      await op.close();
+      if (attempt >= 3 || !output.join('').includes('EADDRINUSE')) throw err;
+    }
+  }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -88,7 +103,9 @@ async function waitForApp(url: string): Promise<void> {
   for (;;) {
     if (app?.exitCode !== null) throw new Error(`the README app exited:\n${output.join('')}`);
     try {
-      if ((await fetch(url)).ok) return;
+      // The README app's own page, not whatever else may answer on that port.
+      const res = await fetch(url);
+      if (res.ok && (await res.text()).includes('<a href="/auth/acme/login">Sign in</a>')) return;
     } catch {
       // Not listening yet.
     }
