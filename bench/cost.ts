@@ -3,9 +3,9 @@
  * MEMORY USAGE), and protected-route throughput as stored sessions grow (10k, 100k, 1M other sessions present).
  * Env: BENCH_SECONDS (5), BENCH_SESSIONS (comma-separated counts; default 10000,100000,1000000).
  */
-import '../example-app/dev-provider/url-parse-polyfill.js';
+import '../dev-provider/url-parse-polyfill.js';
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { startDevProvider } from '../example-app/dev-provider/index.js';
+import { startDevProvider } from '../dev-provider/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';

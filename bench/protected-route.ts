@@ -8,9 +8,9 @@
  *
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ONLY (comma-separated contenders).
  */
-import '../example-app/dev-provider/url-parse-polyfill.js';
+import '../dev-provider/url-parse-polyfill.js';
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { startDevProvider } from '../example-app/dev-provider/index.js';
+import { startDevProvider } from '../dev-provider/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';

@@ -3,7 +3,7 @@
  * processes sharing Redis. Reports token-endpoint calls (the guarantee: exactly 1), failed calls (must be 0) and
  * the time until every call has completed. Provider: the development OpenID provider with refresh-token rotation.
  */
-import '../example-app/dev-provider/url-parse-polyfill.js';
+import '../dev-provider/url-parse-polyfill.js';
 import { RedisTokenRepository } from '../src/index.js';
 import { Browser } from '../test/helpers/browser.js';
 import { startRedis } from '../test/helpers/redis-server.js';

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
+import { type DevProvider, startDevProvider } from '../dev-provider/index.js';
 import {
   OAuthRouterError,
   type OAuthRouterOptions,
@@ -17,7 +18,6 @@ import {
   requireAuth,
   requireSameOrigin,
 } from '../src/index.js';
-import { type DevProvider, startDevProvider } from './dev-provider/index.js';
 import { apiPage, dashboardPage, errorPage, notConnectedPage, signInPage } from './views.js';
 
 /** How to run the example app; every field has an embedded default. */

@@ -4,6 +4,25 @@
  */
 import './types/augment.js';
 
+export type { KvStore } from './adapters/kv-store.js';
+export { MemoryKvStore } from './adapters/memory/kv-store.js';
+export { MemoryTokenRepository } from './adapters/memory/token-repository.js';
+export { MemoryUserRepository } from './adapters/memory/user-repository.js';
+export type { SqlClient } from './adapters/postgres/sql.js';
+export {
+  PostgresTokenRepository,
+  type PostgresTokenRepositoryOptions,
+  postgresTokenSchema,
+} from './adapters/postgres/token-repository.js';
+export {
+  PostgresUserRepository,
+  type PostgresUserRepositoryOptions,
+  postgresUserSchema,
+} from './adapters/postgres/user-repository.js';
+export type { RedisClient } from './adapters/redis/client.js';
+export { RedisKvStore } from './adapters/redis/kv-store.js';
+export { RedisTokenRepository } from './adapters/redis/token-repository.js';
+export { RedisUserRepository } from './adapters/redis/user-repository.js';
 export type {
   AccountOptions,
   AppCallbackOptions,
@@ -30,26 +49,7 @@ export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
 export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
 export { type OAuthRouter, oauthRouter, type ProviderLink } from './router.js';
-export type { BearerSessionTokens } from './sessions/bearer.js';
-export { MemoryKvStore } from './stores/memory.js';
-export type { SqlClient } from './stores/postgres.js';
-export { RedisKvStore } from './stores/redis.js';
-export type { RedisClient } from './stores/redis-client.js';
-export type { KvStore } from './stores/types.js';
-export { MemoryTokenRepository } from './tokens/memory.js';
-export {
-  PostgresTokenRepository,
-  type PostgresTokenRepositoryOptions,
-  postgresTokenSchema,
-} from './tokens/postgres.js';
-export { RedisTokenRepository } from './tokens/redis.js';
+export type { BearerSessionTokens } from './session/app-sessions.js';
 export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
-export { MemoryUserRepository } from './users/memory.js';
-export {
-  PostgresUserRepository,
-  type PostgresUserRepositoryOptions,
-  postgresUserSchema,
-} from './users/postgres.js';
-export { RedisUserRepository } from './users/redis.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';

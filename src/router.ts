@@ -1,33 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
+import { MemoryKvStore } from './adapters/memory/kv-store.js';
+import { MemoryTokenRepository } from './adapters/memory/token-repository.js';
+import { MemoryUserRepository } from './adapters/memory/user-repository.js';
+import { createRedisClient, type RedisClient } from './adapters/redis/client.js';
+import { RedisKvStore } from './adapters/redis/kv-store.js';
+import { RedisTokenRepository } from './adapters/redis/token-repository.js';
+import { RedisUserRepository } from './adapters/redis/user-repository.js';
+import { createProviderClient } from './client/oidc.js';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
+import { type RouterContext, setBearerFamily, setContext } from './context.js';
 import { OAuthRouterError } from './errors.js';
-import { createProviderClient } from './flow/oidc.js';
-import { type RouterContext, setBearerFamily, setContext } from './middleware/context.js';
 import { errorHandler, sendError } from './middleware/error-handler.js';
 import { ensureOAuthAccessor } from './middleware/oauth-request.js';
 import { createRateLimiter } from './middleware/rate-limit.js';
 import { sameOrigin } from './middleware/same-origin.js';
+import { addSessionRoutes } from './routes/app-session.js';
 import { callbackRoute } from './routes/callback.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { logoutPageRoute } from './routes/logout-page.js';
 import { providerFor } from './routes/provider-param.js';
-import { addSessionRoutes } from './routes/session.js';
-import { createSessionMiddleware, readSession } from './session/session.js';
+import { BearerSessions } from './session/app-sessions.js';
+import { createSessionMiddleware, readSession } from './session/cookie-session.js';
 import { createSessionStore } from './session/session-store.js';
-import { BearerSessions } from './sessions/bearer.js';
-import { MemoryKvStore } from './stores/memory.js';
-import { RedisKvStore } from './stores/redis.js';
-import { createRedisClient, type RedisClient } from './stores/redis-client.js';
-import { MemoryTokenRepository } from './tokens/memory.js';
-import { RedisTokenRepository } from './tokens/redis.js';
 import { MemoryRefreshLock, RedisRefreshLock } from './tokens/refresh-lock.js';
 import { TokenVault } from './tokens/vault.js';
-import { MemoryUserRepository } from './users/memory.js';
-import { RedisUserRepository } from './users/redis.js';
 
 /** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */
 export type OAuthRouter = RequestHandler & {

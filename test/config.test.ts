@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { providerFetch } from '../src/client/transport.js';
 import { resolveConfig } from '../src/config/resolve.js';
-import { providerFetch } from '../src/flow/http-transport.js';
 import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
 
 const SECRET = 'x'.repeat(40);

@@ -3,7 +3,7 @@
  * BENCH_KIND: bare | floor | one-read | passport | ours | ours-before | eoc | passport-oidc. Prints "READY" when
  * listening on PORT.
  */
-import '../../example-app/dev-provider/url-parse-polyfill.js';
+import '../../dev-provider/url-parse-polyfill.js';
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import session from 'express-session';

@@ -3,9 +3,9 @@
  * beside the app and the driver instead of sharing the driver's one JavaScript thread. Clients come as JSON in
  * BENCH_CLIENTS; prints "READY <issuer>" when listening.
  */
-import '../../example-app/dev-provider/url-parse-polyfill.js';
+import '../../dev-provider/url-parse-polyfill.js';
 import type { ClientMetadata } from 'oidc-provider';
-import { startDevProvider } from '../../example-app/dev-provider/index.js';
+import { startDevProvider } from '../../dev-provider/index.js';
 
 const clients = JSON.parse(process.env.BENCH_CLIENTS ?? '[]') as ClientMetadata[];
 const op = await startDevProvider({

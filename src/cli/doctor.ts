@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
+import { clientCredentialsToken, createProviderClient, mayMeanBasicRefused } from '../client/oidc.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { OAuthRouterOptions, ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
 import { ConfigError, OAuthRouterError } from '../errors.js';
-import { clientCredentialsToken, createProviderClient, mayMeanBasicRefused } from '../flow/oidc.js';
 
 /** One finding: ok, a warning, or a failure that will break sign-in. */
 export interface Finding {

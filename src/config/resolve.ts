@@ -1,11 +1,11 @@
+import type { KvStore } from '../adapters/kv-store.js';
+import { providerFetch } from '../client/transport.js';
 import { ConfigError } from '../errors.js';
 import { unsafeAppCallback } from '../flow/app-redirect.js';
-import { providerFetch } from '../flow/http-transport.js';
 import { escapeControlCharacters, escapeLogDetails } from '../internal/log-text.js';
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
-import type { KvStore } from '../stores/types.js';
-import { parseKeyring } from '../tokens/crypto.js';
+import { parseKeyring } from '../tokens/sealing.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import type {
   Logger,

@@ -1,8 +1,8 @@
 import type { Store as SessionStore } from 'express-session';
+import type { KvStore } from '../adapters/kv-store.js';
+import type { RedisClient } from '../adapters/redis/client.js';
 import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
-import type { RedisClient } from '../stores/redis-client.js';
-import type { KvStore } from '../stores/types.js';
-import type { Keyring } from '../tokens/crypto.js';
+import type { Keyring } from '../tokens/sealing.js';
 import type { TokenRepository } from '../tokens/types.js';
 import type { UserRepository } from '../users/types.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { KvStore } from '../adapters/kv-store.js';
+import { type AuthorizationSecrets, newAuthorizationSecrets } from '../client/oidc.js';
 import { OAuthRouterError } from '../errors.js';
-import type { KvStore } from '../stores/types.js';
-import { type AuthorizationSecrets, newAuthorizationSecrets } from './oidc.js';
 
 /** What the server keeps about one pending login, between the login route and the callback. */
 export interface FlowState {

@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { RouterContext } from '../context.js';
 import { AccountMismatchError, OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
-import type { RouterContext } from './context.js';
 
 /** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
 const FLOW_ERRORS = new Set([

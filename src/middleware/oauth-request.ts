@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { isLoopback } from '../config/resolve.js';
+import { getContext, type RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import type { ConnectionInfo } from '../tokens/types.js';
 import type { TokenVault } from '../tokens/vault.js';
-import { getContext, type RouterContext } from './context.js';
 import { requestAccessor } from './request-accessor.js';
 
 /** Options of {@link OAuthRequest.disconnect}. */

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
+import type { RedisClient } from '../adapters/redis/client.js';
+import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
-import type { RedisClient } from '../stores/redis-client.js';
-import type { RouterContext } from './context.js';
 import { sendError } from './error-handler.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { getContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
-import { readSession } from '../session/session.js';
-import { getContext } from './context.js';
+import { readSession } from '../session/cookie-session.js';
 
 /** Options of {@link requireAuth}. */
 export interface RequireAuthOptions {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
+import { getBearerFamily, getContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
-import { getBearerFamily, getContext } from './context.js';
 
 /**
  * Refuses state-changing requests sent by another site (CSRF), using what browsers tell us: the `Origin`

@@ -1,12 +1,12 @@
 import type { Request, RequestHandler } from 'express';
+import { buildAuthorizationUrl } from '../client/oidc.js';
+import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
-import { ensureBindingId } from '../flow/browser-binding.js';
 import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { mintFlowState } from '../flow/flow-state.js';
-import { buildAuthorizationUrl } from '../flow/oidc.js';
 import { checkReturnTo } from '../flow/return-to.js';
-import type { RouterContext } from '../middleware/context.js';
+import { ensureBindingId } from '../session/binding-cookie.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import { endSessionUrl } from '../flow/oidc.js';
+import { endSessionUrl } from '../client/oidc.js';
+import { getBearerFamily, type RouterContext } from '../context.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
-import { getBearerFamily, type RouterContext } from '../middleware/context.js';
 import { sendRedirect } from './send-redirect.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
+import type { ProviderClient } from '../client/oidc.js';
+import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
-import type { ProviderClient } from '../flow/oidc.js';
-import type { RouterContext } from '../middleware/context.js';
 
 /** Looks up the `:provider` route parameter; unknown names answer 404 `unknown_provider`. */
 export function providerFor(req: Request, context: RouterContext): ProviderClient {

@@ -1,7 +1,7 @@
 import { RedisStore } from 'connect-redis';
 import { MemoryStore, type SessionData, type Store } from 'express-session';
+import type { RedisClient } from '../adapters/redis/client.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { RedisClient } from '../stores/redis-client.js';
 
 type StoreCallback = (err: unknown, data?: SessionData | null) => unknown;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { guard } from '../stores/redis.js';
-import type { RedisClient } from '../stores/redis-client.js';
+import type { RedisClient } from '../adapters/redis/client.js';
+import { guard } from '../adapters/redis/kv-store.js';
 
 /**
  * A lock with a TTL, used so that one refresh of a connection runs at a time across every app instance.

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../config/types.js';
-import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import {
   clientCredentialsToken,
   type ProviderClient,
   refreshTokens,
   revokeToken,
   type TokenResponse,
-} from '../flow/oidc.js';
-import { type Keyring, open, seal } from './crypto.js';
+} from '../client/oidc.js';
+import type { Logger } from '../config/types.js';
+import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import type { RefreshLock } from './refresh-lock.js';
+import { type Keyring, open, seal } from './sealing.js';
 import type { ConnectionInfo, ConnectionRecord, TokenRepository, TokenSet } from './types.js';
 
 /** How often a caller waiting for another instance's refresh looks at the record again. */

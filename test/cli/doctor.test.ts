@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type DevProvider, startDevProvider } from '../../example-app/dev-provider/index.js';
+import { type DevProvider, startDevProvider } from '../../dev-provider/index.js';
 import { diagnose } from '../../src/cli/doctor.js';
 import type { OAuthRouterOptions } from '../../src/index.js';
 import { useRedis } from '../helpers/lifecycle.js';

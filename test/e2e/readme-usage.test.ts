@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
-import { type DevProvider, startDevProvider } from '../../example-app/dev-provider/index.js';
+import { type DevProvider, startDevProvider } from '../../dev-provider/index.js';
 import { freePort } from '../helpers/free-port.js';
 
 // The README's Usage code, exactly as a new user pastes it into an app on http://localhost, signing in through

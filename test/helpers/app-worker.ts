@@ -2,7 +2,7 @@
  * One app instance in its own process, for multi-instance tests: the same oauthRouter config as the test's
  * stack, on the same Redis. Prints "READY <port>" when listening; exits when its stdin closes.
  */
-import '../../example-app/dev-provider/url-parse-polyfill.js';
+import '../../dev-provider/url-parse-polyfill.js';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { oauthRouter, requireAuth } from '../../src/index.js';

@@ -7,11 +7,7 @@ import express, {
   type Request,
 } from 'express';
 import type { ClientMetadata } from 'oidc-provider';
-import {
-  type DevProvider,
-  type DevProviderOptions,
-  startDevProvider,
-} from '../../example-app/dev-provider/index.js';
+import { type DevProvider, type DevProviderOptions, startDevProvider } from '../../dev-provider/index.js';
 import {
   type OAuthRouter,
   OAuthRouterError,

@@ -1,4 +1,4 @@
-import '../../example-app/dev-provider/url-parse-polyfill.js';
+import '../../dev-provider/url-parse-polyfill.js';
 
 // oidc-provider warns about Node 20 and its in-memory adapter on every start; both are expected in tests.
 const warn = console.warn;

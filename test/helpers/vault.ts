@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
-import { type Keyring, open } from '../../src/tokens/crypto.js';
+import { type Keyring, open } from '../../src/tokens/sealing.js';
 import type { ConnectionRecord, TokenRepository, TokenSet } from '../../src/tokens/types.js';
 
 /** A fresh base64 AES-256 key. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type DevProvider, startDevProvider } from '../../example-app/dev-provider/index.js';
+import { type DevProvider, startDevProvider } from '../../dev-provider/index.js';
 import { CLIENT_SECRET, TEST_SECRET } from './stack.js';
 import { newKey } from './vault.js';
 

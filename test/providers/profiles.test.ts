@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { withCallbackName } from '../../src/flow/oidc.js';
+import { withCallbackName } from '../../src/client/oidc.js';
 import { PRESETS } from '../../src/index.js';
 
 // Response shapes as each provider documents them (trimmed to the fields that matter, values illustrative).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type DevProvider, startDevProvider } from '../../example-app/dev-provider/index.js';
+import { type DevProvider, startDevProvider } from '../../dev-provider/index.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis } from '../helpers/lifecycle.js';
 import { authorize, CLIENT_SECRET, type Stack, sendCallback, startStack } from '../helpers/stack.js';

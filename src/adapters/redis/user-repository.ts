@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Profile } from '../providers/types.js';
-import { guard } from '../stores/redis.js';
-import type { RedisClient } from '../stores/redis-client.js';
-import { newUserFromProfile, normalizeEmail } from './new-user.js';
-import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
+import type { Profile } from '../../providers/types.js';
+import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
+import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
+import type { RedisClient } from './client.js';
+import { guard } from './kv-store.js';
 
 /**
  * {@link UserRepository} on Redis. Keys: `<prefix>user:<id>` (JSON), `<prefix>account:<provider>:<id>` →

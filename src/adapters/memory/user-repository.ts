@@ -1,6 +1,6 @@
-import type { Profile } from '../providers/types.js';
-import { newUserFromProfile, normalizeEmail } from './new-user.js';
-import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
+import type { Profile } from '../../providers/types.js';
+import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
+import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
 
 const accountKey = (a: LinkedAccount) => `${a.provider}\u0000${a.providerAccountId}`;
 

@@ -1,5 +1,5 @@
-import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from '../stores/postgres.js';
-import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
+import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
+import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from './sql.js';
 
 /** Options of {@link PostgresTokenRepository}. */
 export interface PostgresTokenRepositoryOptions {

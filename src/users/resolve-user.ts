@@ -1,6 +1,6 @@
 import { AccountMismatchError, OAuthRouterError } from '../errors.js';
 import type { Profile } from '../providers/types.js';
-import type { OAuthUser, UserRepository } from '../users/types.js';
+import type { OAuthUser, UserRepository } from './types.js';
 
 /** Inputs of {@link resolveUser}. */
 export interface ResolveUserInput {

@@ -1,10 +1,10 @@
 import type { Request } from 'express';
-import type { ResolvedConfig } from '../config/types.js';
-import type { ProviderClient } from '../flow/oidc.js';
-import type { BearerSessions } from '../sessions/bearer.js';
-import type { KvStore } from '../stores/types.js';
-import type { TokenVault } from '../tokens/vault.js';
-import type { UserRepository } from '../users/types.js';
+import type { KvStore } from './adapters/kv-store.js';
+import type { ProviderClient } from './client/oidc.js';
+import type { ResolvedConfig } from './config/types.js';
+import type { BearerSessions } from './session/app-sessions.js';
+import type { TokenVault } from './tokens/vault.js';
+import type { UserRepository } from './users/types.js';
 
 /** Everything a request handler of this library needs, built once by `oauthRouter()`. */
 export interface RouterContext {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { providerFetch } from '../../src/flow/http-transport.js';
+import { providerFetch } from '../../src/client/transport.js';
 import { Browser } from '../helpers/browser.js';
 import { readBody } from '../helpers/read-body.js';
 import { signIn, startStack } from '../helpers/stack.js';

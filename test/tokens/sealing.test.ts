@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { type Keyring, open, parseKeyring, seal } from '../../src/tokens/crypto.js';
+import { type Keyring, open, parseKeyring, seal } from '../../src/tokens/sealing.js';
 
 const key = () => randomBytes(32).toString('base64');
 

@@ -1,4 +1,4 @@
-import type { KvStore } from './types.js';
+import type { KvStore } from '../kv-store.js';
 
 /**
  * In-process {@link KvStore} for development and tests. Not shared between processes and lost on

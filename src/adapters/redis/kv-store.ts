@@ -1,7 +1,7 @@
-import { storeUnavailable } from '../errors.js';
-import { assertTtl } from './memory.js';
-import type { RedisClient } from './redis-client.js';
-import type { KvStore } from './types.js';
+import { storeUnavailable } from '../../errors.js';
+import type { KvStore } from '../kv-store.js';
+import { assertTtl } from '../memory/kv-store.js';
+import type { RedisClient } from './client.js';
 
 /**
  * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL` and `setIfAbsent` is

@@ -1,4 +1,4 @@
-import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
+import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
 
 /**
  * In-process {@link TokenRepository} for development and tests; lost on restart, not shared between processes.

@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
-import type { RouterContext } from '../middleware/context.js';
 
 /**
  * Adds `POST <mountPath>/session` (exchange code → bearer session) and `POST <mountPath>/session/refresh`

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KvStore } from '../adapters/kv-store.js';
 import { OAuthRouterError } from '../errors.js';
-import type { KvStore } from '../stores/types.js';
 import type { OAuthUser } from '../users/types.js';
 
 /** What `POST /auth/session` and `POST /auth/session/refresh` return to an app. */

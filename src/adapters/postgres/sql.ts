@@ -1,4 +1,4 @@
-import { OAuthRouterError, storeUnavailable } from '../errors.js';
+import { OAuthRouterError, storeUnavailable } from '../../errors.js';
 
 /**
  * The part of a PostgreSQL client this library uses; `pg`'s `Pool` and `Client` satisfy it, so `pg` is not a

@@ -1,6 +1,6 @@
-import { guard } from '../stores/redis.js';
-import type { RedisClient } from '../stores/redis-client.js';
-import { assertNextVersion, type ConnectionRecord, type TokenRepository } from './types.js';
+import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
+import type { RedisClient } from './client.js';
+import { guard } from './kv-store.js';
 
 // KEYS[1] connection hash, KEYS[2] the user's index set; ARGV: record JSON, expected version (-1: none), provider.
 const PUT_IF_VERSION = `

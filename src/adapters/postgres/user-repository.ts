@@ -1,7 +1,7 @@
-import type { Profile } from '../providers/types.js';
-import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from '../stores/postgres.js';
-import { newUserFromProfile, normalizeEmail } from './new-user.js';
-import type { LinkedAccount, OAuthUser, UserRepository } from './types.js';
+import type { Profile } from '../../providers/types.js';
+import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
+import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
+import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from './sql.js';
 
 /** Options of {@link PostgresUserRepository}. */
 export interface PostgresUserRepositoryOptions {
