@@ -314,7 +314,8 @@ describe('resolveConfig', () => {
       preset: 'google',
       displayName: 'Google',
     });
-    expect(config.providers.get('google')?.issuer?.href).toBe('https://accounts.google.com/');
+    const google = config.providers.get('google');
+    expect(google?.kind === 'oidc' ? google.issuer.href : undefined).toBe('https://accounts.google.com/');
     expect(config.providers.get('google-work')).toMatchObject({ preset: 'google', clientId: 'g2' });
     expect(config.providers.get('github')).toMatchObject({
       kind: 'oauth2',

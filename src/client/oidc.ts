@@ -77,21 +77,15 @@ async function discover(
 ): Promise<{ config: client.Configuration; method: TokenEndpointAuthMethod }> {
   let metadata: client.ServerMetadata;
   if (provider.kind === 'oidc') {
-    const discovered = await client.discovery(
-      provider.issuer as URL,
-      provider.clientId,
-      undefined,
-      undefined,
-      {
-        execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
-        timeout: PROVIDER_TIMEOUT_SECONDS,
-        [client.customFetch]: provider.fetch,
-      },
-    );
+    const discovered = await client.discovery(provider.issuer, provider.clientId, undefined, undefined, {
+      execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
+      timeout: PROVIDER_TIMEOUT_SECONDS,
+      [client.customFetch]: provider.fetch,
+    });
     metadata = discovered.serverMetadata();
   } else {
     // Plain OAuth 2.0 has no discovery: the metadata is the configured endpoints.
-    const endpoints = provider.endpoints as NonNullable<ResolvedProvider['endpoints']>;
+    const { endpoints } = provider;
     metadata = {
       issuer: endpoints.authorizationUrl.origin,
       authorization_endpoint: endpoints.authorizationUrl.href,
@@ -321,7 +315,7 @@ export async function exchangeCode(
         claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
       }
     } else {
-      const userinfoUrl = (provider.endpoints as NonNullable<ResolvedProvider['endpoints']>).userinfoUrl.href;
+      const userinfoUrl = provider.endpoints.userinfoUrl.href;
       claims = (await get(userinfoUrl)) as Record<string, unknown>;
       if (provider.fetchProfile) claims = await provider.fetchProfile(claims, get, userinfoUrl);
     }

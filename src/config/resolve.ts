@@ -12,7 +12,9 @@ import type {
   OAuthRouterOptions,
   ProviderOptions,
   ResolvedConfig,
+  ResolvedOAuth2Provider,
   ResolvedProvider,
+  ResolvedProviderBase,
   TokenEndpointAuthMethod,
 } from './types.js';
 
@@ -350,7 +352,7 @@ function resolveProvider(
     preset?.kind ??
     (options.issuer !== undefined || options.authorizationUrl === undefined ? 'oidc' : 'oauth2');
   let issuer: URL | undefined;
-  let endpoints: ResolvedProvider['endpoints'];
+  let endpoints: ResolvedOAuth2Provider['endpoints'] | undefined;
   if (kind === 'oidc') {
     const issuerText = options.issuer ?? preset?.issuer?.(options);
     if (typeof issuerText !== 'string' || issuerText === '') {
@@ -459,11 +461,8 @@ function resolveProvider(
   const base = baseUrl ? baseUrl.href.replace(/\/$/, '') : '';
   const secretFactory = preset?.clientSecret;
   const clientId = options.clientId;
-  return {
+  const common: ResolvedProviderBase = {
     name,
-    kind,
-    issuer,
-    endpoints,
     pkce: preset?.pkce ?? true,
     scopeSeparator: preset?.scopeSeparator ?? ' ',
     tokenErrorsWithStatus200: preset?.tokenErrorsWithStatus200 ?? false,
@@ -496,6 +495,10 @@ function resolveProvider(
     ),
     fetch: transport,
   };
+  // Both are set when no problem was recorded for this provider (checked above).
+  if (kind === 'oidc' && issuer) return { ...common, kind, issuer };
+  if (kind === 'oauth2' && endpoints) return { ...common, kind, endpoints };
+  return undefined;
 }
 
 /** Parses a provider URL: https, or http on loopback only (development providers and test fakes). */

@@ -246,17 +246,30 @@ export interface AccountOptions {
 }
 
 /** A provider after defaults are applied. */
-export interface ResolvedProvider {
+/**
+ * A provider after validation: an OpenID Connect provider (found by discovery) or a plain OAuth 2.0 provider
+ * (fixed endpoints), told apart by `kind` so that code reading the issuer or the endpoints needs no cast.
+ */
+export type ResolvedProvider = ResolvedOidcProvider | ResolvedOAuth2Provider;
+
+/** An OpenID Connect provider: discovery, id_token, nonce. */
+export interface ResolvedOidcProvider extends ResolvedProviderBase {
+  kind: 'oidc';
+  /** The issuer; discovery reads its `/.well-known/openid-configuration`. */
+  issuer: URL;
+}
+
+/** A plain OAuth 2.0 provider: fixed endpoints, the profile read from `userinfoUrl`. */
+export interface ResolvedOAuth2Provider extends ResolvedProviderBase {
+  kind: 'oauth2';
+  /** The configured endpoints (there is no discovery). */
+  endpoints: { authorizationUrl: URL; tokenUrl: URL; userinfoUrl: URL; revocationUrl: URL | undefined };
+}
+
+/** What every resolved provider has, whatever its kind. */
+export interface ResolvedProviderBase {
   /** The key under `providers`. */
   name: string;
-  /** `oidc` (discovery, id_token, nonce) or `oauth2` (fixed endpoints, profile from `userinfoUrl`). */
-  kind: 'oidc' | 'oauth2';
-  /** The OIDC issuer; undefined for plain OAuth 2.0. */
-  issuer: URL | undefined;
-  /** Plain OAuth 2.0 endpoints; undefined for OIDC (discovered). */
-  endpoints:
-    | { authorizationUrl: URL; tokenUrl: URL; userinfoUrl: URL; revocationUrl: URL | undefined }
-    | undefined;
   /** Whether to send a PKCE challenge (every provider that supports it). */
   pkce: boolean;
   /** Separator of the scope parameter. */
