@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { transportOf } from '../src/client/oidc.js';
 import { providerFetch } from '../src/client/transport.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
@@ -363,11 +364,13 @@ describe('resolveConfig', () => {
   });
 
   it('reaches providers through the keep-alive transport unless given a fetch, and refuses a non-function', () => {
-    expect(resolveConfig({ ...valid(), logger: quiet }, {}).providers.get('acme')?.fetch).toBe(providerFetch);
+    const acme = (options: OAuthRouterOptions) => {
+      const provider = resolveConfig(options, {}).providers.get('acme');
+      return provider && transportOf(provider);
+    };
+    expect(acme({ ...valid(), logger: quiet })).toBe(providerFetch);
     const mine: typeof fetch = (input, init) => fetch(input, init);
-    expect(
-      resolveConfig({ ...valid(), providerFetch: mine, logger: quiet }, {}).providers.get('acme')?.fetch,
-    ).toBe(mine);
+    expect(acme({ ...valid(), providerFetch: mine, logger: quiet })).toBe(mine);
     expect(problemsOf({ ...valid(), providerFetch: 'undici' })).toEqual([
       expect.stringMatching(
         /^providerFetch must be a fetch-compatible function, e\.g\. providerFetch: fetch/,

@@ -9,6 +9,7 @@ import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.
 import { OAuthRouterError } from '../errors.js';
 import { quoteForLog } from '../internal/log-text.js';
 import type { Profile, ProviderGet } from '../providers/types.js';
+import { providerFetch } from './transport.js';
 
 /** Seconds before a call to a provider is abandoned; a hung provider must not hang our requests. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
@@ -80,7 +81,7 @@ async function discover(
     const discovered = await client.discovery(provider.issuer, provider.clientId, undefined, undefined, {
       execute: provider.allowInsecureRequests ? [client.allowInsecureRequests] : [],
       timeout: PROVIDER_TIMEOUT_SECONDS,
-      [client.customFetch]: provider.fetch,
+      [client.customFetch]: transportOf(provider),
     });
     metadata = discovered.serverMetadata();
   } else {
@@ -115,7 +116,7 @@ async function discover(
   config[client.customFetch] =
     provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json'
       ? tokenEndpointQuirks(provider, metadata.token_endpoint)
-      : provider.fetch;
+      : transportOf(provider);
   return { config, method };
 }
 
@@ -135,7 +136,7 @@ function discoveredAuthMethod(supported: readonly string[] | undefined): TokenEn
 function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string | undefined): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (url !== tokenEndpoint) return provider.fetch(input, init);
+    if (url !== tokenEndpoint) return transportOf(provider)(input, init);
     let options = init;
     if (provider.tokenRequestFormat === 'json' && init?.body !== undefined && init.body !== null) {
       const headers = new Headers(init.headers);
@@ -143,7 +144,7 @@ function tokenEndpointQuirks(provider: ResolvedProvider, tokenEndpoint: string |
       const form = new URLSearchParams(init.body as URLSearchParams | string);
       options = { ...init, headers, body: JSON.stringify(Object.fromEntries(form)) };
     }
-    const res = await provider.fetch(input, options);
+    const res = await transportOf(provider)(input, options);
     if (!provider.tokenErrorsWithStatus200 || res.status !== 200) return res;
     const text = await res.text();
     let erred = false;
@@ -571,4 +572,9 @@ export function toProviderError(err: unknown, provider: string, context: string)
     cause: err,
     provider,
   });
+}
+
+/** The fetch for a provider's calls: the app's `providerFetch` when set, else the keep-alive transport. */
+export function transportOf(provider: ResolvedProvider): typeof fetch {
+  return provider.fetch ?? providerFetch;
 }

@@ -1,5 +1,4 @@
 import type { KvStore } from '../adapters/kv-store.js';
-import { providerFetch } from '../client/transport.js';
 import { ConfigError } from '../errors.js';
 import { unsafeAppCallback } from '../flow/app-redirect.js';
 import { escapeControlCharacters, escapeLogDetails } from '../internal/log-text.js';
@@ -103,7 +102,7 @@ export function resolveConfig(
 
   const session = resolveSession(input, baseUrl, insecureAllowed, production, problems);
   const providers = new Map<string, ResolvedProvider>();
-  let transport: typeof fetch = providerFetch;
+  let transport: typeof fetch | undefined;
   if (input.providerFetch !== undefined) {
     if (typeof input.providerFetch === 'function') transport = input.providerFetch;
     else problems.push('providerFetch must be a fetch-compatible function, e.g. providerFetch: fetch');
@@ -315,7 +314,7 @@ function resolveProvider(
   options: ProviderOptions,
   baseUrl: URL | undefined,
   mountPath: string,
-  transport: typeof fetch,
+  transport: typeof fetch | undefined,
   problems: string[],
 ): ResolvedProvider | undefined {
   const at = `providers.${name}`;

@@ -317,8 +317,8 @@ export interface ResolvedProviderBase {
   redirectUri: string;
   /** Whether plain-http requests are allowed (loopback issuers only). */
   allowInsecureRequests: boolean;
-  /** The fetch openid-client uses for this provider (`providerFetch`). */
-  fetch: typeof fetch;
+  /** The app's `providerFetch`, if set; otherwise the client door picks its keep-alive transport. */
+  fetch: typeof fetch | undefined;
 }
 
 /** The configuration after validation and defaults; what the rest of the library reads. */
