@@ -237,22 +237,10 @@ export class ConfigError extends OAuthRouterError {
  */
 export function toOAuthRouterError(err: unknown): OAuthRouterError {
   if (err instanceof OAuthRouterError) return err;
-  if (isStoreConnectionError(err)) {
-    return new OAuthRouterError('store_unavailable', 'The store is unreachable', { cause: err });
-  }
   return new OAuthRouterError('internal_error', 'Unexpected error', { cause: err });
 }
 
 /** Store adapters throw this when their backend cannot be reached, so requests fail closed with 503. */
 export function storeUnavailable(cause: unknown): OAuthRouterError {
   return new OAuthRouterError('store_unavailable', 'The store is unreachable', { cause });
-}
-
-function isStoreConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  // ioredis reports a down server with these names/messages once its offline queue gives up.
-  return (
-    err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue/.test(err.message)
-  );
 }

@@ -2,10 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { MemoryKvStore } from './adapters/memory/kv-store.js';
+import { MemoryRefreshLock } from './adapters/memory/refresh-lock.js';
 import { MemoryTokenRepository } from './adapters/memory/token-repository.js';
 import { MemoryUserRepository } from './adapters/memory/user-repository.js';
 import { createRedisClient, type RedisClient } from './adapters/redis/client.js';
 import { RedisKvStore } from './adapters/redis/kv-store.js';
+import { RedisRefreshLock } from './adapters/redis/refresh-lock.js';
 import { RedisTokenRepository } from './adapters/redis/token-repository.js';
 import { RedisUserRepository } from './adapters/redis/user-repository.js';
 import { createProviderClient } from './client/oidc.js';
@@ -26,7 +28,6 @@ import { providerFor } from './routes/provider-param.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionMiddleware, readSession } from './session/cookie-session.js';
 import { createSessionStore } from './session/session-store.js';
-import { MemoryRefreshLock, RedisRefreshLock } from './tokens/refresh-lock.js';
 import { TokenVault } from './tokens/vault.js';
 
 /** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */

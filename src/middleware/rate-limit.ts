@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
 import type { RedisClient } from '../adapters/redis/client.js';
+import { rateLimitStore } from '../adapters/redis/rate-limit-store.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { sendError } from './error-handler.js';
@@ -41,7 +41,7 @@ export function createRateLimiter(
     limit: settings.max,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: redis ? redisStore(redis, `${context.config.keyPrefix}rl:${route}:`) : undefined,
+    store: redis ? rateLimitStore(redis, `${context.config.keyPrefix}rl:${route}:`) : undefined,
     // express-rate-limit's own configuration checks (e.g. a proxy header without `trust proxy`) go to our logger.
     logger: {
       warn: (error) => logger.warn(`express-oauth-router: express-rate-limit: ${describe(error)}`),
@@ -65,21 +65,4 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-}
-
-function redisStore(redis: RedisClient, prefix: string): RedisStore {
-  const store = redis.isCluster
-    ? new RedisStore({
-        prefix,
-        sendCommandCluster: ({ command }) => redis.call(command[0] as string, ...command.slice(1)) as never,
-      })
-    : new RedisStore({
-        prefix,
-        sendCommand: (command, ...args) => redis.call(command, ...args) as never,
-      });
-  // The store loads its scripts at construction without a rejection handler; with Redis down at boot that would
-  // be an unhandled rejection (fatal on Node 20). It reloads them on first use anyway.
-  store.incrementScriptSha.catch(() => {});
-  store.getScriptSha.catch(() => {});
-  return store;
 }

@@ -1,7 +1,7 @@
-import { storeUnavailable } from '../../errors.js';
 import type { KvStore } from '../kv-store.js';
 import { assertTtl } from '../memory/kv-store.js';
 import type { RedisClient } from './client.js';
+import { guard } from './errors.js';
 
 /**
  * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL` and `setIfAbsent` is
@@ -42,14 +42,5 @@ export class RedisKvStore implements KvStore {
 
   async delete(key: string): Promise<void> {
     await guard(() => this.#client.del(key));
-  }
-}
-
-/** Runs a Redis command and turns any transport failure into `store_unavailable`, so callers fail closed. */
-export async function guard<T>(command: () => Promise<T>): Promise<T> {
-  try {
-    return await command();
-  } catch (err) {
-    throw storeUnavailable(err);
   }
 }

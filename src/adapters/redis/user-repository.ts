@@ -3,7 +3,7 @@ import type { Profile } from '../../providers/types.js';
 import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
 import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
 import type { RedisClient } from './client.js';
-import { guard } from './kv-store.js';
+import { guard } from './errors.js';
 
 /**
  * {@link UserRepository} on Redis. Keys: `<prefix>user:<id>` (JSON), `<prefix>account:<provider>:<id>` →
