@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { KvStore } from './adapters/kv-store.js';
-import type { ProviderClient } from './client/oidc.js';
+import type { ProviderClient } from './client/provider-client.js';
 import type { ResolvedConfig } from './config/types.js';
 import type { BearerSessions } from './session/app-sessions.js';
 import type { TokenVault } from './tokens/vault.js';

@@ -10,7 +10,7 @@ import { RedisKvStore } from './adapters/redis/kv-store.js';
 import { RedisRefreshLock } from './adapters/redis/refresh-lock.js';
 import { RedisTokenRepository } from './adapters/redis/token-repository.js';
 import { RedisUserRepository } from './adapters/redis/user-repository.js';
-import { createProviderClient } from './client/oidc.js';
+import { createProviderClient } from './client/provider-client.js';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
 import { type RouterContext, setBearerFamily, setContext } from './context.js';

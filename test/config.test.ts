@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { transportOf } from '../src/client/oidc.js';
-import { providerFetch } from '../src/client/transport.js';
+import { providerFetch, transportOf } from '../src/client/transport.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
 

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
-import { clientCredentialsToken, createProviderClient, mayMeanBasicRefused } from '../client/oidc.js';
+import { clientCredentialsToken } from '../client/client-credentials.js';
+import { createProviderClient } from '../client/provider-client.js';
+import { mayMeanBasicRefused } from '../client/provider-errors.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { OAuthRouterOptions, ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
 import { ConfigError, OAuthRouterError } from '../errors.js';

@@ -2,9 +2,9 @@
  * The HTTP transport openid-client uses to reach providers (its `customFetch` hook): node:http(s) with keep-alive
  * connections, answering with a standard `Response`.
  *
- * Why not the global fetch: Node's built-in fetch costs about 1.3 ms of CPU per call on the machines we measure
- * (request and response web streams, abort plumbing, a structured clone per body), the largest single cost of a
- * sign-in in our profiles (bench/RESULTS.md); node:http does the same exchange for a fraction. The trade-off is
+ * Why not the global fetch: Node's built-in fetch spends much CPU per call (request and response web streams,
+ * abort plumbing, a structured clone per body), the largest single cost of a sign-in in our profiles; node:http
+ * does the same exchange for a fraction (figures in bench/RESULTS.md). The trade-off is
  * this small module: it carries no protocol logic (openid-client builds, sends and validates every request), it
  * never follows redirects (openid-client asks for `redirect: 'manual'` on every call), and it hands any request it
  * does not handle exactly like fetch to fetch itself: streamed bodies, redirect-following calls, and every call
@@ -15,6 +15,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { ResolvedProvider } from '../config/types.js';
 
 /** Largest provider answer kept in memory; metadata, JWKS, tokens and profiles are a few kilobytes. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -166,4 +167,16 @@ function decode(encoding: string, bytes: Buffer): Buffer {
     default:
       throw new Error(`provider answer has an unsupported content-encoding "${encoding}"`);
   }
+}
+
+/**
+ * The fetch for a provider's calls: the app's `providerFetch` when set, else the keep-alive transport.
+ *
+ * @param provider - The resolved provider.
+ * @returns The fetch openid-client uses for this provider.
+ * @example
+ * config[client.customFetch] = transportOf(provider);
+ */
+export function transportOf(provider: ResolvedProvider): typeof fetch {
+  return provider.fetch ?? providerFetch;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KvStore } from '../adapters/kv-store.js';
-import { type AuthorizationSecrets, newAuthorizationSecrets } from '../client/oidc.js';
+import { type AuthorizationSecrets, newAuthorizationSecrets } from '../client/authorization-url.js';
 import { OAuthRouterError } from '../errors.js';
 
 /** What the server keeps about one pending login, between the login route and the callback. */

@@ -1,10 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { exchangeCode, toProfile } from '../client/oidc.js';
+import { exchangeCode } from '../client/code-exchange.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { quoteForLog } from '../internal/log-text.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
+import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
 import { readSession } from '../session/cookie-session.js';
 import type { OAuthSessionData } from '../types/augment.js';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { buildAuthorizationUrl } from '../client/oidc.js';
+import { buildAuthorizationUrl } from '../client/authorization-url.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';

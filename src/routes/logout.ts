@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { endSessionUrl } from '../client/oidc.js';
+import { endSessionUrl } from '../client/end-session.js';
 import { getBearerFamily, type RouterContext } from '../context.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from './send-redirect.js';

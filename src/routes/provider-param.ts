@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { ProviderClient } from '../client/oidc.js';
+import type { ProviderClient } from '../client/provider-client.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 

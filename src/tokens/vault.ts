@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  clientCredentialsToken,
-  type ProviderClient,
-  refreshTokens,
-  revokeToken,
-  type TokenResponse,
-} from '../client/oidc.js';
+import { clientCredentialsToken } from '../client/client-credentials.js';
+import type { ProviderClient } from '../client/provider-client.js';
+import { refreshTokens } from '../client/refresh.js';
+import { revokeToken } from '../client/revocation.js';
+import type { TokenResponse } from '../client/token-response.js';
 import type { Logger } from '../config/types.js';
 import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import type { RefreshLock } from './refresh-lock.js';

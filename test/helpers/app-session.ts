@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
-import { pkceChallenge } from '../../src/client/oidc.js';
+import { pkceChallenge } from '../../src/client/authorization-url.js';
 import { Browser } from './browser.js';
 import { requestApp } from './request-app.js';
 import type { Stack } from './stack.js';

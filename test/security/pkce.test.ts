@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
 import request from 'supertest';
-import { pkceChallenge } from '../../src/client/oidc.js';
+import { pkceChallenge } from '../../src/client/authorization-url.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';

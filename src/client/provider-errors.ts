@@ -1,0 +1,120 @@
+/** The one place openid-client errors become {@link OAuthRouterError}s. */
+import * as client from 'openid-client';
+import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
+import { OAuthRouterError } from '../errors.js';
+import { quoteForLog } from '../internal/log-text.js';
+
+/**
+ * What {@link tokenEndpointError} reads of a provider client. Spelled out rather than imported, since the
+ * provider client maps its discovery errors here (an import back would be a cycle).
+ */
+export interface TokenEndpointCaller {
+  readonly provider: ResolvedProvider;
+  /** The client authentication in effect at the token endpoint. */
+  authMethod(): TokenEndpointAuthMethod;
+}
+
+/**
+ * A token endpoint failure as an {@link OAuthRouterError}. With HTTP Basic client authentication, answers that
+ * often mean "this provider refuses Basic" (`invalid_client`, `unauthorized_client`, a 4xx without a JSON body)
+ * get the fix in the log message, since nothing else tells the developer why correct credentials fail.
+ *
+ * @param err - What the openid-client grant threw.
+ * @param providerClient - The provider's client (a `ProviderClient`).
+ * @param context - What failed, for the message (`refresh failed`).
+ * @returns The error to throw.
+ * @example
+ * throw tokenEndpointError(err, providerClient, 'refresh failed');
+ * @see RFC 6749 §5.2
+ */
+export function tokenEndpointError(
+  err: unknown,
+  providerClient: TokenEndpointCaller,
+  context: string,
+): OAuthRouterError {
+  const error = toProviderError(err, providerClient.provider.name, context);
+  if (
+    providerClient.authMethod() === 'client_secret_basic' &&
+    !providerClient.provider.clientSecretFactory &&
+    mayMeanBasicRefused(err)
+  ) {
+    error.message += `; if the client id and secret are right, the provider may refuse HTTP Basic client authentication: set tokenEndpointAuthMethod: 'client_secret_post'`;
+  }
+  return error;
+}
+
+/**
+ * Whether a token endpoint failure is one a provider that refuses HTTP Basic client authentication gives.
+ *
+ * @param err - What the openid-client grant threw.
+ * @returns true for `invalid_client`, `unauthorized_client`, a `WWW-Authenticate` challenge, or a 4xx without a body.
+ * @example
+ * if (mayMeanBasicRefused(err)) console.log("try tokenEndpointAuthMethod: 'client_secret_post'");
+ * @see RFC 6749 §2.3.1, §5.2
+ */
+export function mayMeanBasicRefused(err: unknown): boolean {
+  if (err instanceof client.ResponseBodyError)
+    return err.error === 'invalid_client' || err.error === 'unauthorized_client';
+  if (err instanceof client.WWWAuthenticateChallengeError) return true;
+  const response = (err as { cause?: unknown } | null)?.cause;
+  return response instanceof Response && response.status >= 400 && response.status < 500;
+}
+
+/**
+ * The one place openid-client errors become {@link OAuthRouterError}s. The provider's raw answer is kept as
+ * the non-enumerable `cause`, never in the message shown to users.
+ *
+ * @param err - What openid-client threw (an {@link OAuthRouterError} passes through).
+ * @param provider - The provider's name, for the message.
+ * @param context - What failed, for the message (`discovery failed`).
+ * @returns `access_denied`, `invalid_state` or `provider_error`.
+ * @example
+ * throw toProviderError(err, provider.name, 'revocation failed');
+ * @see RFC 6749 §4.1.2.1, §5.2
+ */
+export function toProviderError(err: unknown, provider: string, context: string): OAuthRouterError {
+  if (err instanceof OAuthRouterError) return err;
+  if (err instanceof client.AuthorizationResponseError) {
+    const code = err.error === 'access_denied' ? 'access_denied' : 'provider_error';
+    return new OAuthRouterError(code, `${provider}: authorization response error ${quoteForLog(err.error)}`, {
+      cause: err,
+      provider,
+    });
+  }
+  if (err instanceof client.ResponseBodyError) {
+    return new OAuthRouterError(
+      'provider_error',
+      `${provider}: ${context}: provider answered ${quoteForLog(err.error)}`,
+      {
+        cause: err,
+        provider,
+        providerError: err.error,
+      },
+    );
+  }
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    // A 401 with `WWW-Authenticate: Basic error="invalid_client"`: the OAuth error travels in the challenge.
+    const code = err.cause.map((challenge) => challenge.parameters.error).find((e) => typeof e === 'string');
+    return new OAuthRouterError(
+      'provider_error',
+      `${provider}: ${context}: provider answered ${quoteForLog(code ?? err.status)}`,
+      {
+        cause: err,
+        provider,
+        providerError: code,
+      },
+    );
+  }
+  if (err instanceof client.ClientError && /"state"/.test(err.message)) {
+    return new OAuthRouterError('invalid_state', `${provider}: ${err.message}`, { cause: err, provider });
+  }
+  let message = err instanceof Error ? err.message : String(err);
+  // openid-client's generic message hides which check failed; the wrapped one names it (e.g. the "nonce"
+  // claim) without values. Values stay in the non-enumerable cause, out of logs.
+  const inner = err instanceof client.ClientError ? err.cause : undefined;
+  if (inner instanceof Error && inner.message !== message) message += `: ${inner.message}`;
+  return new OAuthRouterError('provider_error', `${provider}: ${context}: ${message}`, {
+    cause: err,
+    provider,
+  });
+}

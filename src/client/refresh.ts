@@ -1,0 +1,29 @@
+/** The refresh token grant. */
+import * as client from 'openid-client';
+import type { ProviderClient } from './provider-client.js';
+import { tokenEndpointError } from './provider-errors.js';
+import { type TokenResponse, toTokenResponse } from './token-response.js';
+
+/**
+ * Uses a refresh token. A provider answer of `invalid_grant` (revoked, expired or reused refresh token) comes
+ * back as an error with `providerError: 'invalid_grant'`; anything else (5xx, network) is transient.
+ *
+ * @param providerClient - The provider's client.
+ * @param refreshToken - The refresh token to use.
+ * @returns The new tokens; `refreshToken` is undefined when the provider does not rotate it.
+ * @throws OAuthRouterError `provider_error`.
+ * @example
+ * const tokens = await refreshTokens(providerClient, record.refreshToken);
+ * @see RFC 6749 §6
+ */
+export async function refreshTokens(
+  providerClient: ProviderClient,
+  refreshToken: string,
+): Promise<TokenResponse> {
+  const config = await providerClient.configuration();
+  try {
+    return toTokenResponse(await client.refreshTokenGrant(config, refreshToken));
+  } catch (err) {
+    throw tokenEndpointError(err, providerClient, 'refresh failed');
+  }
+}

@@ -1,0 +1,31 @@
+/** Token revocation at the provider. */
+import * as client from 'openid-client';
+import type { ProviderClient } from './provider-client.js';
+import { toProviderError } from './provider-errors.js';
+
+/**
+ * Revokes a token at the provider when it has a revocation endpoint.
+ *
+ * @param providerClient - The provider's client.
+ * @param token - The token to revoke.
+ * @param hint - Which kind of token it is.
+ * @returns false when the provider has no revocation endpoint (nothing was sent).
+ * @throws OAuthRouterError `provider_error`.
+ * @example
+ * await revokeToken(providerClient, record.refreshToken, 'refresh_token');
+ * @see RFC 7009
+ */
+export async function revokeToken(
+  providerClient: ProviderClient,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+): Promise<boolean> {
+  const config = await providerClient.configuration();
+  if (!config.serverMetadata().revocation_endpoint) return false;
+  try {
+    await client.tokenRevocation(config, token, { token_type_hint: hint });
+    return true;
+  } catch (err) {
+    throw toProviderError(err, providerClient.provider.name, 'revocation failed');
+  }
+}
