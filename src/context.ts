@@ -1,9 +1,25 @@
+/**
+ * The router's context: everything its handlers share, built once from the resolved config by
+ * {@link createContext} (the stores the config chose or the defaults for Redis / memory, one openid-client
+ * configuration per provider, the token vault, app sessions), and the request slots that let standalone helpers
+ * (`requireAuth()`, `req.oauth`) find it. Wiring lives here; `router.ts` only routes requests.
+ */
 import type { Request } from 'express';
 import type { KvStore } from './adapters/kv-store.js';
-import type { ProviderClient } from './client/provider-client.js';
+import { MemoryKvStore } from './adapters/memory/kv-store.js';
+import { MemoryRefreshLock } from './adapters/memory/refresh-lock.js';
+import { MemoryTokenRepository } from './adapters/memory/token-repository.js';
+import { MemoryUserRepository } from './adapters/memory/user-repository.js';
+import { createRedisClient, type RedisClient } from './adapters/redis/client.js';
+import { RedisKvStore } from './adapters/redis/kv-store.js';
+import { RedisRefreshLock } from './adapters/redis/refresh-lock.js';
+import { RedisTokenRepository } from './adapters/redis/token-repository.js';
+import { RedisUserRepository } from './adapters/redis/user-repository.js';
+import { createProviderClient, type ProviderClient } from './client/provider-client.js';
 import type { ResolvedConfig } from './config/types.js';
-import type { BearerSessions } from './session/app-sessions.js';
-import type { TokenVault } from './tokens/vault.js';
+import { BearerSessions } from './session/app-sessions.js';
+import { createSessionStore, type SessionStore } from './session/session-store.js';
+import { TokenVault } from './tokens/vault.js';
 import type { UserRepository } from './users/types.js';
 
 /** Everything a request handler of this library needs, built once by `oauthRouter()`. */
@@ -51,4 +67,91 @@ export function getBearerFamily(req: Request): string | undefined {
 /** @returns The router context of the request, or undefined when `oauthRouter()` did not see it. */
 export function getContext(req: Request): RouterContext | undefined {
   return (req as RequestSlots)[CONTEXT];
+}
+
+/** A provider as a sign-in page shows it. */
+export interface ProviderLink {
+  /** The key under `providers`. */
+  name: string;
+  /** Name for the button. */
+  displayName: string;
+  /** The login route, relative to the app's origin; add `?returnTo=/path` to come back somewhere. */
+  loginUrl: string;
+}
+
+/** What {@link createContext} builds for the router. */
+export interface RouterParts {
+  context: RouterContext;
+  /** The Redis client in use, if any (opened from a URL here, or the app's own). */
+  redis: RedisClient | undefined;
+  /** True when the client was opened here from a URL, so `close()` must quit it. */
+  ownsRedis: boolean;
+  /** Where cookie sessions live. */
+  sessionStore: SessionStore;
+  /** The configured providers with their login routes. */
+  listProviders(): ProviderLink[];
+}
+
+/**
+ * Builds the router's shared parts from a resolved config: the app's own stores where given, else the Redis
+ * ones on `redis`, else in-memory ones.
+ *
+ * @param config - The resolved configuration.
+ * @returns The context and the parts the router wires into Express.
+ */
+export function createContext(config: ResolvedConfig): RouterParts {
+  const ownsRedis = typeof config.redis === 'string';
+  const redis: RedisClient | undefined =
+    typeof config.redis === 'string' ? createRedisClient(config.redis) : config.redis;
+  if (ownsRedis && redis) {
+    // Without a listener ioredis prints every reconnect failure as an unhandled 'error' event.
+    redis.on('error', (err: Error) =>
+      config.logger.error('express-oauth-router: Redis error', { cause: err.message }),
+    );
+  }
+  const loginUrl = (provider: string) =>
+    `${config.baseUrl.pathname.replace(/\/$/, '')}${config.mountPath}/${provider}/login`;
+  const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
+  const vault = config.keyring
+    ? new TokenVault({
+        repository:
+          config.tokenRepository ??
+          (redis ? new RedisTokenRepository(redis, config.keyPrefix) : new MemoryTokenRepository()),
+        keyring: config.keyring,
+        lock: redis ? new RedisRefreshLock(redis) : new MemoryRefreshLock(),
+        lockPrefix: config.keyPrefix,
+        providerClients,
+        loginUrl,
+        skewSeconds: config.refresh.skewSeconds,
+        lockTtlMs: config.refresh.lockTtlMs,
+        logger: config.logger,
+      })
+    : undefined;
+  const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
+  const context: RouterContext = {
+    config,
+    kvStore,
+    bearer: config.appCallbacks
+      ? new BearerSessions(kvStore, config.keyPrefix, {
+          exchangeCode: config.appCallbacks.exchangeCode,
+          accessToken: config.appCallbacks.accessToken,
+          refreshToken: config.appCallbacks.refreshToken,
+          session: config.appCallbacks.sessionLifetime,
+        })
+      : undefined,
+    users:
+      config.userRepository ??
+      (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
+    providerClients,
+    vault,
+    loginUrl,
+    warnedInsecureRequest: false,
+  };
+  const listProviders = (): ProviderLink[] =>
+    [...config.providers.values()].map((p) => ({
+      name: p.name,
+      displayName: p.displayName,
+      loginUrl: loginUrl(p.name),
+    }));
+  return { context, redis, ownsRedis, sessionStore: createSessionStore(config, redis), listProviders };
 }

@@ -23,48 +23,103 @@ export type ErrorCode =
   | 'invalid_grant'
   | 'internal_error';
 
-const STATUS: Record<ErrorCode, number> = {
-  access_denied: 403,
-  invalid_state: 400,
-  invalid_request: 400,
-  provider_error: 502,
-  unknown_provider: 404,
-  unauthenticated: 401,
-  store_unavailable: 503,
-  invalid_config: 500,
-  reauth_required: 401,
-  not_connected: 403,
-  token_unreadable: 500,
-  account_conflict: 409,
-  account_mismatch: 409,
-  email_conflict: 409,
-  insufficient_scope: 403,
-  rate_limited: 429,
-  invalid_grant: 400,
-  internal_error: 500,
-};
-
-const PUBLIC_MESSAGE: Record<ErrorCode, string> = {
-  access_denied: 'The sign-in was cancelled or refused at the provider.',
-  invalid_state: 'The sign-in attempt is invalid or has expired. Please start again.',
-  invalid_request: 'The request is malformed.',
-  provider_error: 'The identity provider returned an error. Please try again.',
-  unknown_provider: 'There is no such sign-in provider.',
-  unauthenticated: 'You need to sign in.',
-  store_unavailable: 'The service is temporarily unavailable. Please try again shortly.',
-  invalid_config: 'The server is misconfigured.',
-  reauth_required: 'The connection to this provider has expired. Please reconnect your account.',
-  not_connected: 'This account is not connected to that provider.',
-  token_unreadable: 'A stored credential could not be read.',
-  account_conflict: 'This provider account is already connected to another user.',
-  account_mismatch:
-    'You signed in at the provider with a different account than the one connected to this user. Sign in with the connected account, or sign out first.',
-  email_conflict:
-    'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
-  insufficient_scope: 'This needs more permissions from the provider.',
-  rate_limited: 'Too many attempts. Please wait a moment and try again.',
-  invalid_grant: 'The code or session token is invalid, expired or already used. Please sign in again.',
-  internal_error: 'Something went wrong.',
+/**
+ * The one table of error codes: the HTTP status each answers with, the message end users may see, and whether it
+ * ends a login attempt (a browser then goes to `failureRedirect?error=<code>` when one is configured).
+ */
+const CODES: Record<ErrorCode, { status: number; publicMessage: string; endsLogin: boolean }> = {
+  access_denied: {
+    status: 403,
+    publicMessage: 'The sign-in was cancelled or refused at the provider.',
+    endsLogin: true,
+  },
+  invalid_state: {
+    status: 400,
+    publicMessage: 'The sign-in attempt is invalid or has expired. Please start again.',
+    endsLogin: true,
+  },
+  invalid_request: {
+    status: 400,
+    publicMessage: 'The request is malformed.',
+    endsLogin: true,
+  },
+  provider_error: {
+    status: 502,
+    publicMessage: 'The identity provider returned an error. Please try again.',
+    endsLogin: true,
+  },
+  unknown_provider: {
+    status: 404,
+    publicMessage: 'There is no such sign-in provider.',
+    endsLogin: false,
+  },
+  unauthenticated: {
+    status: 401,
+    publicMessage: 'You need to sign in.',
+    endsLogin: false,
+  },
+  store_unavailable: {
+    status: 503,
+    publicMessage: 'The service is temporarily unavailable. Please try again shortly.',
+    endsLogin: true,
+  },
+  invalid_config: {
+    status: 500,
+    publicMessage: 'The server is misconfigured.',
+    endsLogin: false,
+  },
+  reauth_required: {
+    status: 401,
+    publicMessage: 'The connection to this provider has expired. Please reconnect your account.',
+    endsLogin: false,
+  },
+  not_connected: {
+    status: 403,
+    publicMessage: 'This account is not connected to that provider.',
+    endsLogin: false,
+  },
+  token_unreadable: {
+    status: 500,
+    publicMessage: 'A stored credential could not be read.',
+    endsLogin: false,
+  },
+  account_conflict: {
+    status: 409,
+    publicMessage: 'This provider account is already connected to another user.',
+    endsLogin: true,
+  },
+  account_mismatch: {
+    status: 409,
+    publicMessage:
+      'You signed in at the provider with a different account than the one connected to this user. Sign in with the connected account, or sign out first.',
+    endsLogin: true,
+  },
+  email_conflict: {
+    status: 409,
+    publicMessage:
+      'An account with this email already exists. Sign in with the provider you used before, then connect this one.',
+    endsLogin: true,
+  },
+  insufficient_scope: {
+    status: 403,
+    publicMessage: 'This needs more permissions from the provider.',
+    endsLogin: false,
+  },
+  rate_limited: {
+    status: 429,
+    publicMessage: 'Too many attempts. Please wait a moment and try again.',
+    endsLogin: false,
+  },
+  invalid_grant: {
+    status: 400,
+    publicMessage: 'The code or session token is invalid, expired or already used. Please sign in again.',
+    endsLogin: false,
+  },
+  internal_error: {
+    status: 500,
+    publicMessage: 'Something went wrong.',
+    endsLogin: false,
+  },
 };
 
 const DOCS_BASE = 'https://github.com/express-oauth-router/express-oauth-router/blob/main/docs/errors.md';
@@ -118,7 +173,7 @@ export class OAuthRouterError extends Error {
     super(message);
     this.name = 'OAuthRouterError';
     this.code = code;
-    this.status = options.status ?? STATUS[code];
+    this.status = options.status ?? CODES[code].status;
     this.expose = this.status < 500;
     this.provider = options.provider;
     this.providerError = options.providerError;
@@ -130,7 +185,7 @@ export class OAuthRouterError extends Error {
 
   /** The message safe to show an end user for this code. */
   get publicMessage(): string {
-    return PUBLIC_MESSAGE[this.code];
+    return CODES[this.code].publicMessage;
   }
 
   /** The JSON body the auth routes answer with: `{ error, message }`, nothing internal. */
@@ -243,4 +298,14 @@ export function toOAuthRouterError(err: unknown): OAuthRouterError {
 /** Store adapters throw this when their backend cannot be reached, so requests fail closed with 503. */
 export function storeUnavailable(cause: unknown): OAuthRouterError {
   return new OAuthRouterError('store_unavailable', 'The store is unreachable', { cause });
+}
+
+/**
+ * Whether an error code ends a login attempt, so that a browser is sent to `failureRedirect` with it.
+ *
+ * @param code - The error code.
+ * @returns True for the codes a failed sign-in can end with.
+ */
+export function endsLogin(code: ErrorCode): boolean {
+  return CODES[code].endsLogin;
 }

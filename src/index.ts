@@ -35,6 +35,7 @@ export type {
   TokenEncryptionOptions,
   TokenEndpointAuthMethod,
 } from './config/types.js';
+export type { ProviderLink } from './context.js';
 export {
   AccountMismatchError,
   ConfigError,
@@ -48,7 +49,7 @@ export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.
 export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
 export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
-export { type OAuthRouter, oauthRouter, type ProviderLink } from './router.js';
+export { type OAuthRouter, oauthRouter } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
 export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';

@@ -1,34 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
-import { MemoryKvStore } from './adapters/memory/kv-store.js';
-import { MemoryRefreshLock } from './adapters/memory/refresh-lock.js';
-import { MemoryTokenRepository } from './adapters/memory/token-repository.js';
-import { MemoryUserRepository } from './adapters/memory/user-repository.js';
-import { createRedisClient, type RedisClient } from './adapters/redis/client.js';
-import { RedisKvStore } from './adapters/redis/kv-store.js';
-import { RedisRefreshLock } from './adapters/redis/refresh-lock.js';
-import { RedisTokenRepository } from './adapters/redis/token-repository.js';
-import { RedisUserRepository } from './adapters/redis/user-repository.js';
-import { createProviderClient } from './client/provider-client.js';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
-import { type RouterContext, setBearerFamily, setContext } from './context.js';
+import { createContext, type ProviderLink, setBearerFamily, setContext } from './context.js';
 import { OAuthRouterError } from './errors.js';
-import { errorHandler, sendError } from './middleware/error-handler.js';
+import { sendError } from './middleware/error-handler.js';
 import { ensureOAuthAccessor } from './middleware/oauth-request.js';
-import { createRateLimiter } from './middleware/rate-limit.js';
-import { sameOrigin } from './middleware/same-origin.js';
-import { addSessionRoutes } from './routes/app-session.js';
-import { callbackRoute } from './routes/callback.js';
-import { loginRoute } from './routes/login.js';
-import { logoutRoute } from './routes/logout.js';
-import { logoutPageRoute } from './routes/logout-page.js';
-import { providerFor } from './routes/provider-param.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionMiddleware, readSession } from './session/cookie-session.js';
-import { createSessionStore } from './session/session-store.js';
-import { TokenVault } from './tokens/vault.js';
 
 /** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */
 export type OAuthRouter = RequestHandler & {
@@ -55,19 +35,6 @@ export type OAuthRouter = RequestHandler & {
   providers(): ProviderLink[];
 };
 
-/** A provider as a sign-in page shows it. */
-export interface ProviderLink {
-  /** The key under `providers`. */
-  name: string;
-  /** Name for the button. */
-  displayName: string;
-  /** The login route, relative to the app's origin; add `?returnTo=/path` to come back somewhere. */
-  loginUrl: string;
-}
-
-/** Largest callback form body; a form_post callback carries a code and a state, a few hundred bytes. */
-const CALLBACK_BODY_LIMIT = '16kb';
-
 /**
  * Per-user OAuth 2.0 / OpenID Connect sign-in for Express, in one `app.use`.
  *
@@ -92,62 +59,9 @@ const CALLBACK_BODY_LIMIT = '16kb';
  */
 export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   const config = resolveConfig(options);
-  const ownsRedis = typeof config.redis === 'string';
-  const redis: RedisClient | undefined =
-    typeof config.redis === 'string' ? createRedisClient(config.redis) : config.redis;
-  if (ownsRedis && redis) {
-    // Without a listener ioredis prints every reconnect failure as an unhandled 'error' event.
-    redis.on('error', (err: Error) =>
-      config.logger.error('express-oauth-router: Redis error', { cause: err.message }),
-    );
-  }
-
-  const listProviders = (): ProviderLink[] =>
-    [...config.providers.values()].map((p) => ({
-      name: p.name,
-      displayName: p.displayName,
-      loginUrl: loginUrl(p.name),
-    }));
-  const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
-  const loginUrl = (provider: string) =>
-    `${config.baseUrl.pathname.replace(/\/$/, '')}${config.mountPath}/${provider}/login`;
-  const vault = config.keyring
-    ? new TokenVault({
-        repository:
-          config.tokenRepository ??
-          (redis ? new RedisTokenRepository(redis, config.keyPrefix) : new MemoryTokenRepository()),
-        keyring: config.keyring,
-        lock: redis ? new RedisRefreshLock(redis) : new MemoryRefreshLock(),
-        lockPrefix: config.keyPrefix,
-        providerClients,
-        loginUrl,
-        skewSeconds: config.refresh.skewSeconds,
-        lockTtlMs: config.refresh.lockTtlMs,
-        logger: config.logger,
-      })
-    : undefined;
-  const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
-  const context: RouterContext = {
-    config,
-    kvStore,
-    bearer: config.appCallbacks
-      ? new BearerSessions(kvStore, config.keyPrefix, {
-          exchangeCode: config.appCallbacks.exchangeCode,
-          accessToken: config.appCallbacks.accessToken,
-          refreshToken: config.appCallbacks.refreshToken,
-          session: config.appCallbacks.sessionLifetime,
-        })
-      : undefined,
-    users:
-      config.userRepository ??
-      (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
-    providerClients,
-    vault,
-    loginUrl,
-    warnedInsecureRequest: false,
-  };
+  const { context, redis, ownsRedis, sessionStore, listProviders } = createContext(config);
   const session = createSessionMiddleware(config, {
-    store: createSessionStore(config, redis),
+    store: sessionStore,
     onWriteError: (req, res, err) => sendError(req, res, err, context),
   });
 
@@ -159,8 +73,6 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   // Requests outside mountPath skip Express's router entirely (one function call, no path matching per layer);
   // the prefix test is case-insensitive, as Express's router is by default.
   const mount = config.mountPath.toLowerCase();
-  // One router with full paths: no nested routers to enter and leave on every auth request.
-  const auth = express.Router();
   const dispatch = (req: Request, res: Response, next: NextFunction) => {
     const path = req.path;
     const inside =
@@ -227,41 +139,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     res.status(err.status).json(err.toJSON());
   };
 
-  const at = (path: string) => `${config.mountPath}${path}`;
-  auth.use(config.mountPath, helmet(), (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  const limit = (route: 'login' | 'callback' | 'logout' | 'session') => {
-    const limiter = createRateLimiter(route, context, redis);
-    return limiter ? [limiter] : [];
-  };
-  const knownProvider: RequestHandler = (req, _res, next) => {
-    providerFor(req, context);
-    next();
-  };
-  addSessionRoutes(auth, context, limit('session'));
-  auth.get(at('/providers'), (_req, res) => {
-    res.json(listProviders());
-  });
-  auth.get(at('/:provider/login'), ...limit('login'), loginRoute(context));
-  auth.get(at('/:provider/callback'), ...limit('callback'), callbackRoute(context));
-  auth.post(
-    at('/:provider/callback'),
-    ...limit('callback'),
-    express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
-    callbackRoute(context),
-  );
-  auth.get([at('/logout'), at('/:provider/logout')], logoutPageRoute());
-  auth.post(at('/logout'), ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));
-  auth.post(
-    at('/:provider/logout'),
-    ...limit('logout'),
-    sameOrigin(config.baseUrl),
-    knownProvider,
-    logoutRoute(context),
-  );
-  auth.use(config.mountPath, errorHandler(context));
+  const auth = authRoutes(context, redis, listProviders);
 
   return Object.assign(router, {
     async close(options: { timeoutMs?: number } = {}) {
@@ -272,12 +150,12 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     },
     providers: listProviders,
     async clientCredentials(provider: string, scopes: string[] = []) {
-      if (!vault)
+      if (!context.vault)
         throw new OAuthRouterError(
           'invalid_config',
           'clientCredentials() needs tokenEncryption to cache the token',
         );
-      return vault.clientCredentials(provider, scopes);
+      return context.vault.clientCredentials(provider, scopes);
     },
   });
 }

@@ -1,20 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { RouterContext } from '../context.js';
-import { AccountMismatchError, OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import { AccountMismatchError, endsLogin, OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
-
-/** Codes that end a login attempt and go to `failureRedirect` when one is configured. */
-const FLOW_ERRORS = new Set([
-  'account_conflict',
-  'account_mismatch',
-  'email_conflict',
-  'access_denied',
-  'invalid_state',
-  'invalid_request',
-  'provider_error',
-  'store_unavailable',
-]);
 
 /**
  * Answers an error: a redirect to `failureRedirect?error=<code>` for failed logins when configured, otherwise
@@ -29,11 +17,7 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
   }
   res.set('Cache-Control', 'no-store');
   const { failureRedirect } = context.config;
-  if (
-    failureRedirect &&
-    isFlowRoute(req) &&
-    (FLOW_ERRORS.has(err.code) || navigationOnlyFlowError(req, err))
-  ) {
+  if (failureRedirect && isFlowRoute(req) && (endsLogin(err.code) || navigationOnlyFlowError(req, err))) {
     const target = new URL(failureRedirect, context.config.baseUrl);
     target.searchParams.set('error', err.code);
     // The reconnect page tells the person which account to use (already masked).

@@ -4,6 +4,7 @@ import type { Session, SessionData, Store } from 'express-session';
 import onHeaders from 'on-headers';
 import type { ResolvedConfig } from '../config/types.js';
 import { requestAccessor } from '../middleware/request-accessor.js';
+import { storeView } from './express-session-internals.js';
 import { readSessionId, sessionCookieHeader } from './session-cookie.js';
 
 /** What the session middleware needs besides the resolved config. */
@@ -41,9 +42,7 @@ export function createSessionMiddleware(
   config: ResolvedConfig,
   options: SessionMiddlewareOptions,
 ): RequestHandler {
-  // express-session's Store.regenerate() destroys the old id and then calls store.generate(req), which the
-  // session middleware in charge provides.
-  const store = Object.assign(options.store, { generate: storeGenerate });
+  const store = storeView(options.store, storeGenerate);
   const settings: SessionSettings = {
     name: config.session.cookieName,
     secrets: config.session.secrets,
