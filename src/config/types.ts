@@ -2,9 +2,9 @@ import type { Store as SessionStore } from 'express-session';
 import type { KvStore } from '../adapters/kv-store.js';
 import type { RedisClient } from '../adapters/redis/client.js';
 import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
-import type { Keyring } from '../tokens/sealing.js';
 import type { TokenRepository } from '../tokens/types.js';
 import type { UserRepository } from '../users/types.js';
+import type { Keyring } from './keyring.js';
 
 /** How the client authenticates at the provider's token endpoint. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';

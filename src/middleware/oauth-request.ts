@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { isLoopback } from '../config/resolve.js';
+import { isLoopback } from '../config/checks.js';
 import { getContext, type RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import type { ConnectionInfo } from '../tokens/types.js';

@@ -4,10 +4,11 @@ import type { ProviderClient } from '../client/provider-client.js';
 import { refreshTokens } from '../client/refresh.js';
 import { revokeToken } from '../client/revocation.js';
 import type { TokenResponse } from '../client/token-response.js';
+import type { Keyring } from '../config/keyring.js';
 import type { Logger } from '../config/types.js';
 import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import type { RefreshLock } from './refresh-lock.js';
-import { type Keyring, open, seal } from './sealing.js';
+import { open, seal } from './sealing.js';
 import type { ConnectionInfo, ConnectionRecord, TokenRepository, TokenSet } from './types.js';
 
 /** How often a caller waiting for another instance's refresh looks at the record again. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
-import { type Keyring, open } from '../../src/tokens/sealing.js';
+import type { Keyring } from '../../src/config/keyring.js';
+import { open } from '../../src/tokens/sealing.js';
 import type { ConnectionRecord, TokenRepository, TokenSet } from '../../src/tokens/types.js';
 
 /** A fresh base64 AES-256 key. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { type Keyring, parseKeyring } from '../../src/config/keyring.js';
 import { RedisTokenRepository } from '../../src/index.js';
-import { type Keyring, parseKeyring } from '../../src/tokens/sealing.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Keyring, parseKeyring } from '../../src/config/keyring.js';
 import { MemoryTokenRepository, PostgresTokenRepository } from '../../src/index.js';
-import { type Keyring, parseKeyring } from '../../src/tokens/sealing.js';
 import type { ConnectionRecord } from '../../src/tokens/types.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis } from '../helpers/lifecycle.js';

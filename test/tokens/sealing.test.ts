@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { type Keyring, open, parseKeyring, seal } from '../../src/tokens/sealing.js';
+import { type Keyring, parseKeyring } from '../../src/config/keyring.js';
+import { open, seal } from '../../src/tokens/sealing.js';
 
 const key = () => randomBytes(32).toString('base64');
 

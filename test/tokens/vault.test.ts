@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { type Keyring, parseKeyring } from '../../src/config/keyring.js';
 import { RedisTokenRepository } from '../../src/index.js';
-import { type Keyring, parseKeyring } from '../../src/tokens/sealing.js';
 import type { ConnectionRecord } from '../../src/tokens/types.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';

@@ -1,0 +1,58 @@
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** A set of AES-256 keys by id; `current` seals, all open. */
+export interface Keyring {
+  current: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * Parses `tokenEncryption` config into a keyring, collecting problems (for the config error) instead of
+ * throwing, so a bad key is reported at startup together with everything else.
+ *
+ * @param input - `tokenEncryption` as the app passed it.
+ * @param at - Its path in messages (`tokenEncryption`).
+ * @param problems - Where problems are collected.
+ * @returns The keyring, or undefined when unset or invalid.
+ * @example
+ * ```ts
+ * const keyring = parseKeyring({ keys: { k1: process.env.TOKEN_KEY }, current: 'k1' }, 'tokenEncryption', problems);
+ * ```
+ */
+export function parseKeyring(
+  input: { keys?: Record<string, string>; current?: string } | undefined,
+  at: string,
+  problems: string[],
+): Keyring | undefined {
+  if (input === undefined) return undefined;
+  const keys = new Map<string, Buffer>();
+  const fix = 'generate one with `openssl rand -base64 32`';
+  if (typeof input !== 'object' || input === null || typeof input.keys !== 'object' || input.keys === null) {
+    problems.push(`${at}.keys is required: set it to { <keyId>: '<32 random bytes, base64>' }; ${fix}`);
+    return undefined;
+  }
+  for (const [id, value] of Object.entries(input.keys)) {
+    if (!KEY_ID.test(id)) {
+      problems.push(`${at}.keys.${id}: key ids may use only letters, digits, _ and - (at most 32)`);
+      continue;
+    }
+    const key = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+    if (
+      key.length !== 32 ||
+      typeof value !== 'string' ||
+      key.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')
+    ) {
+      problems.push(`${at}.keys.${id} must be 32 random bytes in base64 (44 characters); ${fix}`);
+      continue;
+    }
+    keys.set(id, key);
+  }
+  if (keys.size === 0 && Object.keys(input.keys).length === 0)
+    problems.push(`${at}.keys is empty: add a key; ${fix}`);
+  // Own keys only: `'toString' in keys` is true, and would start the app with token encryption silently off.
+  if (typeof input.current !== 'string' || !Object.hasOwn(input.keys, input.current)) {
+    problems.push(`${at}.current must name one of ${at}.keys (the key new tokens are sealed with)`);
+    return undefined;
+  }
+  return keys.has(input.current) ? { current: input.current, keys } : undefined;
+}
