@@ -1,6 +1,5 @@
 /** The callback's protocol step: the authorization response checked and its code exchanged for tokens. */
 import * as client from 'openid-client';
-import { withCallbackName } from '../providers/profile.js';
 import type { AuthorizationSecrets } from './authorization-url.js';
 import { identityClaims } from './identity-claims.js';
 import type { ProviderClient } from './provider-client.js';
@@ -53,7 +52,7 @@ export async function exchangeCode(
           },
     );
     const claims = await identityClaims(provider, config, tokens);
-    return { ...toTokenResponse(tokens), claims: withCallbackName(claims, callbackParams) };
+    return { ...toTokenResponse(tokens), claims };
   } catch (err) {
     throw tokenEndpointError(err, providerClient, 'code exchange failed');
   }

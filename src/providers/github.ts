@@ -25,6 +25,8 @@ export const github = {
   pkce: true,
   // GitHub answers a bad code or a redirect_uri mismatch with HTTP 200 and {"error": "bad_verification_code"}.
   tokenErrorsWithStatus200: true,
+  // The token response lists the granted scopes comma-separated (`"scope": "read:user,user:email"`).
+  grantedScopeSeparator: ',',
   profile: (raw) => ({
     providerAccountId: String(raw.id),
     email: str(raw.email),

@@ -1,3 +1,8 @@
+/**
+ * `src/providers/` holds the presets and the profile mapping. A preset is data (one file each): every provider
+ * quirk lives inside its preset, as a field with a comment saying why or as an optional hook, and the generic code
+ * only reads the field or calls the hook. Nothing here imports openid-client; `src/client/` does the protocol.
+ */
 import { apple } from './apple.js';
 import { discord } from './discord.js';
 import { facebook } from './facebook.js';
@@ -38,6 +43,18 @@ export const PRESETS = {
 
 /** The name of a built-in preset. */
 export type PresetName = keyof typeof PRESETS;
+
+/**
+ * The preset a resolved provider is built from, for the quirks the generic code reads at use time.
+ *
+ * @param provider - A resolved provider (its `preset` is the preset's name, or undefined).
+ * @returns The preset, or undefined for a provider configured without one.
+ * @example
+ * const separator = presetOf(provider)?.grantedScopeSeparator;
+ */
+export function presetOf(provider: { readonly preset: string | undefined }): ProviderPreset | undefined {
+  return provider.preset === undefined ? undefined : findPreset(provider.preset);
+}
 
 /** @returns The preset of that name, or undefined. */
 export function findPreset(name: string): ProviderPreset | undefined {

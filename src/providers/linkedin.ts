@@ -6,7 +6,8 @@ import type { ProviderPreset } from './types.js';
  *
  * Redirect URI to register (LinkedIn Developers → App → Auth → Authorized redirect URLs):
  * `<baseUrl>/auth/linkedin/callback`. Scopes: `openid profile email`.
- * Quirks: the token endpoint wants the secret in the body; PKCE is offered to native apps only.
+ * Quirks: the token endpoint wants the secret in the body; PKCE is offered to native apps only; the token
+ * response lists the granted scopes comma-separated.
  */
 export const linkedin = {
   displayName: 'LinkedIn',
@@ -15,5 +16,7 @@ export const linkedin = {
   scopes: { signin: ['openid', 'profile', 'email'] },
   pkce: false,
   tokenEndpointAuthMethod: 'client_secret_post',
+  // The token response lists the granted scopes comma-separated (`"scope": "email,openid,profile"`).
+  grantedScopeSeparator: ',',
   profile: standardClaimsProfile,
 } satisfies ProviderPreset;

@@ -4,33 +4,6 @@ import { OAuthRouterError } from '../errors.js';
 import type { Profile } from './types.js';
 
 /**
- * Apple posts the user's name once, in a `user` form field beside the code (never in the id_token). It is not
- * signed, so it only ever fills in a missing display name.
- *
- * @param claims - The user's claims.
- * @param params - The callback parameters.
- * @returns The claims, with `name` from the callback when they had none.
- * @example
- * withCallbackName({ sub: '1' }, new URLSearchParams({ user: '{"name":{"firstName":"Ada"}}' })); // { sub: '1', name: 'Ada' }
- */
-export function withCallbackName(
-  claims: Record<string, unknown>,
-  params: URLSearchParams,
-): Record<string, unknown> {
-  const user = params.get('user');
-  if (!user || typeof claims.name === 'string') return claims;
-  try {
-    const name = (JSON.parse(user) as { name?: { firstName?: unknown; lastName?: unknown } }).name;
-    const full = [name?.firstName, name?.lastName]
-      .filter((part) => typeof part === 'string' && part !== '')
-      .join(' ');
-    return full ? { ...claims, name: full.slice(0, 200) } : claims;
-  } catch {
-    return claims;
-  }
-}
-
-/**
  * Builds the normalised {@link Profile} with the provider's mapper.
  *
  * @param provider - The resolved provider, whose `mapProfile` reads the claims.

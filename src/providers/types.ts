@@ -39,7 +39,7 @@ export type ProviderGet = (url: string) => Promise<unknown>;
 /**
  * A provider as data: how to reach it, what to ask for, and how to read its profile. One file per preset in
  * `src/providers/`. Quirks are fields with a comment saying why; behaviour that cannot be data is an optional
- * hook (`fetchProfile`, `clientSecret`).
+ * hook (`fetchProfile`, `callbackClaims`, `clientSecret`).
  */
 export interface ProviderPreset {
   /** Name on a sign-in button. */
@@ -68,6 +68,11 @@ export interface ProviderPreset {
   /** Separator of the scope parameter (a few older APIs want a comma). */
   scopeSeparator?: string;
   /**
+   * A separator, besides spaces, of the `scope` the token response says was granted, for providers that list it
+   * another way than RFC 6749 §3.3 (GitHub: `read:user,user:email`).
+   */
+  grantedScopeSeparator?: string;
+  /**
    * The token endpoint reports errors (`{"error": …}`) with HTTP 200 instead of 400 (RFC 6749 §5.2), which
    * generic clients misread as a malformed success. Such answers are re-read as the 400 they mean.
    */
@@ -92,6 +97,11 @@ export interface ProviderPreset {
     get: ProviderGet,
     userinfoUrl: string,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Completes the claims with what the provider sends beside the code in the callback (Apple's `user` form field,
+   * with the name). Those parameters are not signed: a hook may only fill in what the claims lack.
+   */
+  callbackClaims?(claims: Record<string, unknown>, params: URLSearchParams): Record<string, unknown>;
   /** Computes the client secret at each token request (Apple's ES256 JWT). */
   clientSecret?(options: PresetOptions & { clientId: string }): Promise<string>;
   /** Which options a preset needs besides clientId/clientSecret, for the config check. */

@@ -5,6 +5,7 @@ import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { quoteForLog } from '../internal/log-text.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
+import { presetOf } from '../providers/index.js';
 import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
 import { readSession } from '../session/cookie-session.js';
@@ -34,7 +35,9 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     });
     const complete = async () => {
       const result = await exchangeCode(providerClient, params, flow.secrets);
-      const profile = toProfile(providerClient.provider, result.claims);
+      const preset = presetOf(providerClient.provider);
+      const claims = preset?.callbackClaims?.(result.claims, params) ?? result.claims;
+      const profile = toProfile(providerClient.provider, claims);
       const linking = req.user !== undefined && flow.linkUserId === req.user.id;
       const user = await resolveUser({
         users: context.users,
@@ -43,8 +46,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
         policy: config.accounts,
       });
       const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
-      // GitHub lists granted scopes comma-separated; the standard is spaces (RFC 6749 §3.3).
-      const granted = result.scope ? result.scope.split(/[\s,]+/).filter(Boolean) : requested;
+      const granted = result.scope ? grantedScopes(result.scope, preset?.grantedScopeSeparator) : requested;
       if (providerClient.provider.mode === 'integration' && context.vault) {
         await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
       }
@@ -109,6 +111,15 @@ function logAppFlowError(context: RouterContext, err: OAuthRouterError): void {
     code: err.code,
     cause,
   });
+}
+
+/**
+ * The scopes a token response says were granted: space-separated (RFC 6749 §3.3), and split on the preset's
+ * `grantedScopeSeparator` too for providers that list them another way.
+ */
+function grantedScopes(scope: string, separator: string | undefined): string[] {
+  const parts = separator ? scope.split(separator) : [scope];
+  return parts.flatMap((part) => part.split(/\s+/)).filter(Boolean);
 }
 
 /**

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { PRESETS } from '../../src/index.js';
-import { withCallbackName } from '../../src/providers/profile.js';
+import { withCallbackName } from '../../src/providers/apple.js';
 
 // Response shapes as each provider documents them (trimmed to the fields that matter, values illustrative).
 describe('profile mapping of the presets', () => {
