@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { providerFetch, transportOf } from '../src/client/transport.js';
+import { DEFAULTS } from '../src/config/defaults.js';
+import { NESTED_OPTION_KEYS, TOP_LEVEL_KEYS } from '../src/config/option-keys.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { ConfigError, type OAuthRouterOptions, oauthRouter } from '../src/index.js';
 
@@ -387,5 +391,106 @@ describe('resolveConfig', () => {
     expect(() => oauthRouter({ ...valid(), session: { secret: '' } })).toThrow(
       /Invalid express-oauth-router configuration:\n {2}- session\.secret/,
     );
+  });
+});
+
+describe("the README's configuration table", () => {
+  const NONE = Symbol('no default');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  /** Rows of every table whose header starts `| option | default |`: [names, default cell]. */
+  function tableRows(): { names: string[]; defaults: string }[] {
+    const rows: { names: string[]; defaults: string }[] = [];
+    let inTable = false;
+    for (const line of readme.split('\n')) {
+      if (/^\|\s*option\s*\|\s*default\s*\|/.test(line)) {
+        inTable = true;
+        continue;
+      }
+      if (!line.startsWith('|')) inTable = false;
+      if (!inTable || /^\|[-\s|]+\|$/.test(line)) continue;
+      const [, nameCell = '', defaultCell = ''] = line.split(/(?<!\\)\|/);
+      const spans = [...nameCell.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string);
+      // `providers.<name>.authorizationUrl` / `tokenUrl`: a later name without a dot shares the first one's parent.
+      const parent = (spans[0] ?? '').slice(0, (spans[0] ?? '').lastIndexOf('.') + 1);
+      rows.push({
+        names: spans.map((span) => (span.includes('.') ? span : `${parent}${span}`)),
+        defaults: defaultCell.trim(),
+      });
+    }
+    return rows;
+  }
+
+  /** Every option path, as the table names it; nested objects' own names are allowed but not required. */
+  function optionPaths(): { required: string[]; allowed: Set<string> } {
+    const required: string[] = [];
+    const allowed = new Set<string>();
+    for (const key of TOP_LEVEL_KEYS) {
+      allowed.add(key);
+      const nested: ReadonlySet<string> | undefined =
+        NESTED_OPTION_KEYS[key as keyof typeof NESTED_OPTION_KEYS];
+      if (nested === undefined) {
+        required.push(key);
+        continue;
+      }
+      const prefix = key === 'providers' ? 'providers.<name>.' : `${key}.`;
+      for (const child of nested) {
+        required.push(`${prefix}${child}`);
+        allowed.add(`${prefix}${child}`);
+      }
+    }
+    return { required, allowed };
+  }
+
+  /** The default a cell states: a leading number or code span. Prose (`the preset's`, `follows baseUrl`) states none. */
+  function statedDefault(cell: string): { value: unknown } | undefined {
+    const number = /^\d+/.exec(cell);
+    if (number) return { value: Number(number[0]) };
+    const literal = /^`([^`]+)`/.exec(cell)?.[1];
+    if (literal === undefined) return undefined;
+    if (literal === 'true' || literal === 'false') return { value: literal === 'true' };
+    if (/^[[{]/.test(literal)) {
+      const json = literal.replace(/'/g, '"').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":');
+      return { value: JSON.parse(json) };
+    }
+    return { value: literal };
+  }
+
+  /** A provider's options default from DEFAULTS.provider; every other path mirrors DEFAULTS. */
+  function defaultOf(path: string): unknown {
+    let value: unknown = DEFAULTS;
+    for (const part of path.replace(/^providers\.<name>\./, 'provider.').split('.')) {
+      if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return NONE;
+      value = (value as Record<string, unknown>)[part];
+    }
+    return value;
+  }
+
+  it('has a row for every option key', () => {
+    const named = new Set(tableRows().flatMap((row) => row.names));
+    expect(optionPaths().required.filter((path) => !named.has(path))).toEqual([]);
+  });
+
+  it('names no unknown option', () => {
+    const { allowed } = optionPaths();
+    const names = tableRows().flatMap((row) => row.names);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !allowed.has(name))).toEqual([]);
+  });
+
+  it('states each default as defaults.ts has it', () => {
+    const wrong: string[] = [];
+    for (const { names, defaults } of tableRows()) {
+      const cells = defaults.split(' / ');
+      for (const [i, name] of names.entries()) {
+        const stated = statedDefault((cells.length === names.length ? cells[i] : defaults)?.trim() ?? '');
+        if (stated === undefined) continue;
+        const actual = defaultOf(name);
+        if (actual === NONE) wrong.push(`${name}: the README says ${defaults}, defaults.ts has no default`);
+        else if (!isDeepStrictEqual(stated.value, actual))
+          wrong.push(`${name}: the README says ${defaults}, defaults.ts has ${JSON.stringify(actual)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
