@@ -1,5 +1,6 @@
-import { MemoryKvStore, MemoryUserRepository } from '../../src/index.js';
+import { MemoryKvStore, MemoryTokenRepository, MemoryUserRepository } from '../../src/index.js';
 import { describeKvStoreContract } from '../contracts/kv-store.js';
+import { describeTokenRepositoryContract } from '../contracts/token-repository.js';
 import { describeUserRepositoryContract } from '../contracts/user-repository.js';
 
 let now = Date.now();
@@ -15,3 +16,5 @@ describeKvStoreContract('MemoryKvStore', async () => ({
 }));
 
 describeUserRepositoryContract('MemoryUserRepository', async () => new MemoryUserRepository());
+
+describeTokenRepositoryContract('MemoryTokenRepository', async () => new MemoryTokenRepository());

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';
 import { authorize, type Stack, sendCallback, signIn, startStack, TEST_SECRET } from '../helpers/stack.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 describe('configured redirects', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      redisUrl: redis.url,
+      redisUrl: redis().url,
       router: { successRedirect: '/home', failureRedirect: '/sign-in', logoutRedirect: '/bye' },
     });
   });
@@ -60,7 +54,7 @@ describe('configured redirects', () => {
 
 describe('session secret rotation', () => {
   it('keeps sessions signed with the previous secret valid after a new secret is prepended', async () => {
-    const before = await startStack({ redisUrl: redis.url, router: { keyPrefix: 'rot:' } });
+    const before = await startStack({ redisUrl: redis().url, router: { keyPrefix: 'rot:' } });
     const browser = new Browser();
     try {
       expect((await signIn(before, browser)).status).toBe(200);
@@ -70,11 +64,11 @@ describe('session secret rotation', () => {
     const cookie = browser.cookie(new URL(before.origin).host, 'oauth.sid') as string;
     const newSecret = 'a-brand-new-session-secret-0123456789-abcdef';
     const rotated = await startStack({
-      redisUrl: redis.url,
+      redisUrl: redis().url,
       router: { keyPrefix: 'rot:', session: { secret: [newSecret, TEST_SECRET], secure: false } },
     });
     const withoutOld = await startStack({
-      redisUrl: redis.url,
+      redisUrl: redis().url,
       router: { keyPrefix: 'rot:', session: { secret: newSecret, secure: false } },
     });
     try {

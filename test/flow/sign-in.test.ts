@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';
 import { authorize, type Stack, sendCallback, signIn, startStack } from '../helpers/stack.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 // The same flow mounted at the root and under an app prefix with a custom mount path, so path and
 // cookie-path mistakes show.
@@ -20,7 +14,7 @@ describe.each([
 ])('sign-in flow $label', ({ prefix, mountPath }) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ redisUrl: redis.url, prefix, router: { mountPath } });
+    stack = await startStack({ redisUrl: redis().url, prefix, router: { mountPath } });
   });
   afterAll(async () => {
     await stack.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Browser } from '../helpers/browser.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';
 import {
   authorize,
@@ -12,13 +12,7 @@ import {
   TEST_SECRET,
 } from '../helpers/stack.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 /** Parses one Set-Cookie line into its name and lower-cased attributes. */
 function parseSetCookie(line: string): { name: string; value: string; attrs: Map<string, string> } {
@@ -36,7 +30,7 @@ describe('cookie flags with the production defaults (Secure on)', () => {
   let stack: Stack;
   beforeAll(async () => {
     // An https baseUrl behind a TLS-terminating proxy that the app trusts (loopback): secure follows baseUrl.
-    stack = await startStack({ redisUrl: redis.url, https: true });
+    stack = await startStack({ redisUrl: redis().url, https: true });
   });
   afterAll(async () => {
     await stack.close();
@@ -96,7 +90,7 @@ describe('a custom session cookie name keeps the __Host- prefix', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      redisUrl: redis.url,
+      redisUrl: redis().url,
       https: true,
       router: { session: { secret: TEST_SECRET, cookieName: 'myapp.sid' } },
     });
@@ -127,7 +121,7 @@ describe('a custom session cookie name keeps the __Host- prefix', () => {
 describe('session fixation', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ redisUrl: redis.url });
+    stack = await startStack({ redisUrl: redis().url });
   });
   afterAll(async () => {
     await stack.close();
@@ -161,7 +155,7 @@ describe('form_post callbacks', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      redisUrl: redis.url,
+      redisUrl: redis().url,
       providers: (issuer) => ({
         acme: { issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET, responseMode: 'form_post' },
       }),

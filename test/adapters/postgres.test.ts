@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  MemoryTokenRepository,
-  PostgresTokenRepository,
-  postgresTokenSchema,
-  RedisTokenRepository,
-} from '../../src/index.js';
+import { PostgresTokenRepository, PostgresUserRepository, postgresTokenSchema } from '../../src/index.js';
 import { connection, describeTokenRepositoryContract } from '../contracts/token-repository.js';
-import { useRedis } from '../helpers/lifecycle.js';
+import { describeUserRepositoryContract } from '../contracts/user-repository.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
-
-describeTokenRepositoryContract('MemoryTokenRepository', async () => new MemoryTokenRepository());
-
-const redis = useRedis();
-describeTokenRepositoryContract(
-  'RedisTokenRepository',
-  async () => new RedisTokenRepository(redis().client(), 'contract:'),
-);
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -24,6 +11,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await postgres.stop();
 });
+
+describeUserRepositoryContract(
+  'PostgresUserRepository',
+  async () => new PostgresUserRepository(postgres.pool),
+);
+
 describeTokenRepositoryContract(
   'PostgresTokenRepository',
   async () => new PostgresTokenRepository(postgres.pool),
@@ -57,16 +50,5 @@ describe('PostgresTokenRepository', () => {
     const repo = new PostgresTokenRepository(dead);
     await expect(repo.get('u', 'acme')).rejects.toMatchObject({ code: 'store_unavailable' });
     await dead.end();
-  });
-});
-
-describe('RedisTokenRepository', () => {
-  it('keeps a connection and its user index in one Cluster hash slot', async () => {
-    const client = redis().client();
-    const repo = new RedisTokenRepository(client, 'slot:');
-    const record = connection({ userId: 'user-42' });
-    await repo.put(record, null);
-    const keys = (await client.keys('slot:*')).sort();
-    expect(keys).toEqual(['slot:conn:{user-42}:acme', 'slot:conns:{user-42}']);
   });
 });
