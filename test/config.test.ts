@@ -269,6 +269,13 @@ describe('resolveConfig', () => {
     );
   });
 
+  it('rejects unknown tokenEncryption keys (typos)', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      problemsOf({ ...valid(), tokenEncryption: { keys: { k1: key }, current: 'k1', curent: 'k1' } }),
+    ).toEqual([expect.stringMatching(/^tokenEncryption\.curent is not an option: check the spelling/)]);
+  });
+
   it('asks for offline_access and consent in integration mode unless told otherwise', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const config = resolveConfig(

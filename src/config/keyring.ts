@@ -1,3 +1,6 @@
+import { rejectUnknownKeys } from './checks.js';
+import { TOKEN_ENCRYPTION_KEYS } from './option-keys.js';
+
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** A set of AES-256 keys by id; `current` seals, all open. */
@@ -27,6 +30,10 @@ export function parseKeyring(
   if (input === undefined) return undefined;
   const keys = new Map<string, Buffer>();
   const fix = 'generate one with `openssl rand -base64 32`';
+  // An extra key (say `previous: 'k0'` for a retired key) would otherwise be ignored in silence: old keys go in `keys`.
+  if (typeof input === 'object' && input !== null) {
+    rejectUnknownKeys(input, TOKEN_ENCRYPTION_KEYS, `${at}.`, problems);
+  }
   if (typeof input !== 'object' || input === null || typeof input.keys !== 'object' || input.keys === null) {
     problems.push(`${at}.keys is required: set it to { <keyId>: '<32 random bytes, base64>' }; ${fix}`);
     return undefined;
