@@ -1,4 +1,10 @@
 /**
+ * adapters/: the only code that speaks to a driver. One folder per backend (memory/, redis/, postgres/), each
+ * implementing the storage contracts (this file's KvStore, users/types.ts, tokens/types.ts, the refresh lock)
+ * and turning an unreachable backend into `store_unavailable`. Nothing outside adapters/ imports ioredis at run
+ * time or holds SQL (checked by `npm run lint:imports` and .ci/check-sql).
+ */
+/**
  * A small key-value store with expiry, used for short-lived protocol state (pending logins) and app sessions
  * (hashed exchange codes and bearer tokens).
  * Implementations must make {@link KvStore.take} atomic: two concurrent `take`s of one key

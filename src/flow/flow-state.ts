@@ -1,3 +1,8 @@
+/**
+ * flow/: the inputs and state of one login: the pending login kept between /login and /callback (state, PKCE
+ * verifier, nonce, single use, TTL), where to land afterwards (returnTo) and extra scopes. No openid-client
+ * (client/ does the protocol) and no Express.
+ */
 import { createHash } from 'node:crypto';
 import type { KvStore } from '../adapters/kv-store.js';
 import { type AuthorizationSecrets, newAuthorizationSecrets } from '../client/authorization-url.js';

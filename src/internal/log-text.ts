@@ -1,4 +1,7 @@
 /**
+ * internal/: small leaf helpers shared by several folders, importing nothing of the library but each other.
+ */
+/**
  * Text that goes to a log. Anything a request controls (a parameter's name, a provider's `error` value) could
  * otherwise carry newlines that forge log lines, or terminal escapes that rewrite what an operator sees.
  */

@@ -1,3 +1,7 @@
+/**
+ * middleware/: what the app puts on its own routes or what wraps every request: requireAuth(), `req.oauth`, the
+ * error answer, rate limits, the same-origin check for state-changing routes.
+ */
 import type { Request, RequestHandler, Response } from 'express';
 import { getContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';

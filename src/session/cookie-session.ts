@@ -1,3 +1,8 @@
+/**
+ * session/: how a request is tied to a user. Cookie sessions (this file, with express-session's `req.session`
+ * API; the only folder that touches express-session), app sessions for SPAs and mobile apps (app-sessions.ts:
+ * exchange codes and bearer tokens) and the cookie that binds a login to the browser that started it.
+ */
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Session, SessionData, Store } from 'express-session';

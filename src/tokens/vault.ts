@@ -1,3 +1,8 @@
+/**
+ * tokens/: the domain of stored provider tokens: sealing them (AES-256-GCM with key ids), the connection records
+ * the token repository keeps, and the vault that hands out a fresh access token, refreshing once at a time per
+ * connection. No Express, no driver (adapters/ hold the repositories).
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientCredentialsToken } from '../client/client-credentials.js';
 import type { ProviderClient } from '../client/provider-client.js';

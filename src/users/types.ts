@@ -1,3 +1,7 @@
+/**
+ * users/: the domain of application users: the user repository contract, building a user from a profile, and
+ * resolving who a sign-in belongs to (find, create, or link by verified email). No driver code (adapters/).
+ */
 import type { Profile } from '../providers/types.js';
 
 /** An application user, as the user repository keeps it and the session carries it (`req.user`). */
