@@ -1,13 +1,11 @@
 import { rejectUnknownKeys } from './checks.js';
 import { TOKEN_ENCRYPTION_KEYS } from './option-keys.js';
+import type { Keyring } from './types.js';
+
+// The sealing code (src/tokens/) takes what parseKeyring returns; the type lives with the other resolved types.
+export type { Keyring };
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-/** A set of AES-256 keys by id; `current` seals, all open. */
-export interface Keyring {
-  current: string;
-  keys: ReadonlyMap<string, Buffer>;
-}
 
 /**
  * Parses `tokenEncryption` config into a keyring, collecting problems (for the config error) instead of

@@ -4,7 +4,6 @@ import type { RedisClient } from '../adapters/redis/client.js';
 import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
 import type { TokenRepository } from '../tokens/types.js';
 import type { UserRepository } from '../users/types.js';
-import type { Keyring } from './keyring.js';
 
 /** How the client authenticates at the provider's token endpoint. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -319,6 +318,12 @@ export interface ResolvedProviderBase {
   allowInsecureRequests: boolean;
   /** The app's `providerFetch`, if set; otherwise the client door picks its keep-alive transport. */
   fetch: typeof fetch | undefined;
+}
+
+/** A set of AES-256 keys by id, parsed from `tokenEncryption`; `current` seals, all open. */
+export interface Keyring {
+  current: string;
+  keys: ReadonlyMap<string, Buffer>;
 }
 
 /** The configuration after validation and defaults; what the rest of the library reads. */
