@@ -99,7 +99,7 @@ interface SessionSettings {
 }
 
 // A symbol-keyed slot on the request, not a WeakMap: a WeakMap entry per request is far dearer for the garbage
-// collector (about 10 µs of CPU per request on the protected-route benchmark). Typed on `object` because
+// collector (see bench/RESULTS.md, "No WeakMaps per request"). Typed on `object` because
 // express-session's store.generate(req) passes the global Express.Request.
 const STATE = Symbol('express-oauth-router.session');
 type WithState = { [STATE]?: SessionState };
