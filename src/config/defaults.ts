@@ -42,7 +42,7 @@ export const DEFAULTS = {
   refresh: { skewSeconds: 60, lockTtlSeconds: 15 },
   /**
    * Per client address and auth route kind. 300 a minute lets an office of a hundred people behind one NAT address
-   * sign in at once, while one address can hold at most 300 × 5 = 1,500 pending logins (about 0.5 MB) in Redis.
+   * sign in at once, while one address can hold at most 300 × 5 = 1,500 pending logins in Redis.
    */
   rateLimit: { windowSeconds: 60, max: 300 },
   stateTtlSeconds: 300,

@@ -1,6 +1,6 @@
 import type { Store as SessionStore } from 'express-session';
 import type { KvStore } from '../adapters/kv-store.js';
-import type { RedisClient } from '../adapters/redis/client.js';
+import type { RedisClient } from '../adapters/redis-client.js';
 import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
 import type { TokenRepository } from '../tokens/types.js';
 import type { UserRepository } from '../users/types.js';
@@ -244,7 +244,6 @@ export interface AccountOptions {
   onEmailConflict?: 'error' | 'create';
 }
 
-/** A provider after defaults are applied. */
 /**
  * A provider after validation: an OpenID Connect provider (found by discovery) or a plain OAuth 2.0 provider
  * (fixed endpoints), told apart by `kind` so that code reading the issuer or the endpoints needs no cast.
