@@ -19,10 +19,10 @@ export {
   type PostgresUserRepositoryOptions,
   postgresUserSchema,
 } from './adapters/postgres/user-repository.js';
-export type { RedisClient } from './adapters/redis/client.js';
 export { RedisKvStore } from './adapters/redis/kv-store.js';
 export { RedisTokenRepository } from './adapters/redis/token-repository.js';
 export { RedisUserRepository } from './adapters/redis/user-repository.js';
+export type { RedisClient } from './adapters/redis-client.js';
 export type {
   AccountOptions,
   AppCallbackOptions,

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { RedisClient } from '../adapters/redis/client.js';
 import { rateLimitStore } from '../adapters/redis/rate-limit-store.js';
+import type { RedisClient } from '../adapters/redis-client.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { sendError } from './error-handler.js';

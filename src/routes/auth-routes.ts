@@ -5,7 +5,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
-import type { RedisClient } from '../adapters/redis/client.js';
+import type { RedisClient } from '../adapters/redis-client.js';
 import type { ProviderLink, RouterContext } from '../context.js';
 import { errorHandler } from '../middleware/error-handler.js';
 import { createRateLimiter } from '../middleware/rate-limit.js';

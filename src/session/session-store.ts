@@ -1,6 +1,6 @@
 import { MemoryStore, type Store } from 'express-session';
-import type { RedisClient } from '../adapters/redis/client.js';
 import { RedisSessionStore } from '../adapters/redis/session-store.js';
+import type { RedisClient } from '../adapters/redis-client.js';
 import type { ResolvedConfig } from '../config/types.js';
 
 /** An express-session store: the app's own, connect-redis, or express-session's memory store. */

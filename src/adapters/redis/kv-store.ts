@@ -1,6 +1,6 @@
 import type { KvStore } from '../kv-store.js';
 import { assertTtl } from '../memory/kv-store.js';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { guard } from './errors.js';
 
 /**

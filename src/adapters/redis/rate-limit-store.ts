@@ -1,5 +1,5 @@
 import { RedisStore } from 'rate-limit-redis';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { asStoreError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RefreshLock } from '../../tokens/refresh-lock.js';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { guard } from './errors.js';
 
 const RELEASE_IF_OWNER = `

@@ -1,6 +1,6 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { asStoreError } from './errors.js';
 
 type StoreCallback = (err: unknown, data?: SessionData | null) => unknown;

@@ -1,5 +1,5 @@
 import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { guard } from './errors.js';
 
 // KEYS[1] connection hash, KEYS[2] the user's index set; ARGV: record JSON, expected version (-1: none), provider.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Profile } from '../../providers/types.js';
 import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
 import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
-import type { RedisClient } from './client.js';
+import type { RedisClient } from '../redis-client.js';
 import { guard } from './errors.js';
 
 /**
