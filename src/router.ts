@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { DEFAULTS } from './config/defaults.js';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
 import { createContext, type ProviderLink, setBearerFamily, setContext } from './context.js';
@@ -144,7 +145,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
   return Object.assign(router, {
     async close(options: { timeoutMs?: number } = {}) {
       // Let requests already running finish (a callback mid-exchange still needs Redis), then disconnect.
-      const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+      const deadline = Date.now() + (options.timeoutMs ?? DEFAULTS.closeTimeoutMs);
       while (inFlight > 0 && Date.now() < deadline) await sleep(10);
       if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -5,6 +5,8 @@
 export const DEFAULTS = {
   mountPath: '/auth',
   keyPrefix: 'oar:',
+  /** How long `close()` waits for requests already in the router before disconnecting. */
+  closeTimeoutMs: 10_000,
   session: {
     cookieName: 'oauth.sid',
     maxAgeSeconds: 30 * 24 * 60 * 60,

@@ -16,12 +16,19 @@ export interface DisconnectOptions {
  * `req.oauth`: acts for the signed-in user at their connected providers. Nothing here runs until called, so it
  * costs a request nothing when unused.
  */
+let createOAuthRequest: (req: Request, context: RouterContext) => OAuthRequest;
+
 export class OAuthRequest {
   readonly #req: Request;
   readonly #context: RouterContext;
 
-  /** @internal Built on the first read of `req.oauth` of a request that passed through `oauthRouter()`. */
-  constructor(req: Request, context: RouterContext) {
+  static {
+    createOAuthRequest = (req, context) => new OAuthRequest(req, context);
+  }
+
+  // Private so the router's context stays out of the public types: the only way in is the first read of
+  // `req.oauth` on a request that passed through `oauthRouter()`.
+  private constructor(req: Request, context: RouterContext) {
     this.#req = req;
     this.#context = context;
   }
@@ -113,7 +120,7 @@ export const ensureOAuthAccessor = requestAccessor<OAuthRequest>('oauth', {
     if (built) return built;
     const context = getContext(request);
     if (!context) return undefined;
-    request[OAUTH] = new OAuthRequest(request, context);
+    request[OAUTH] = createOAuthRequest(request, context);
     return request[OAUTH];
   },
 });

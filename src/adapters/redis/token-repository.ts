@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../config/defaults.js';
 import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
 import type { RedisClient } from '../redis-client.js';
 import { guard } from './errors.js';
@@ -25,7 +26,7 @@ export class RedisTokenRepository implements TokenRepository {
    * @param client - An ioredis client; never opened or closed here.
    * @param prefix - Key prefix, default `oar:`.
    */
-  constructor(client: RedisClient, prefix = 'oar:') {
+  constructor(client: RedisClient, prefix: string = DEFAULTS.keyPrefix) {
     this.#client = client;
     this.#prefix = prefix;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULTS } from '../../config/defaults.js';
 import type { Profile } from '../../providers/types.js';
 import { newUserFromProfile, normalizeEmail } from '../../users/new-user.js';
 import type { LinkedAccount, OAuthUser, UserRepository } from '../../users/types.js';
@@ -19,7 +20,7 @@ export class RedisUserRepository implements UserRepository {
    * @param client - An ioredis client; never opened or closed here.
    * @param prefix - Key prefix, default `oar:`.
    */
-  constructor(client: RedisClient, prefix = 'oar:') {
+  constructor(client: RedisClient, prefix: string = DEFAULTS.keyPrefix) {
     this.#client = client;
     this.#prefix = prefix;
   }
