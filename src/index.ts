@@ -48,7 +48,13 @@ export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
 export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
-export type { MappedProfile, PresetOptions, Profile, ProviderPreset } from './providers/types.js';
+export type {
+  MappedProfile,
+  PresetOptions,
+  Profile,
+  ProviderGet,
+  ProviderPreset,
+} from './providers/types.js';
 export { type OAuthRouter, oauthRouter } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
 export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';

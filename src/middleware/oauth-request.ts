@@ -12,12 +12,13 @@ export interface DisconnectOptions {
   revoke?: boolean;
 }
 
+// Set by OAuthRequest's static block: the one way to build one, kept out of the public surface.
+let createOAuthRequest: (req: Request, context: RouterContext) => OAuthRequest;
+
 /**
  * `req.oauth`: acts for the signed-in user at their connected providers. Nothing here runs until called, so it
  * costs a request nothing when unused.
  */
-let createOAuthRequest: (req: Request, context: RouterContext) => OAuthRequest;
-
 export class OAuthRequest {
   readonly #req: Request;
   readonly #context: RouterContext;

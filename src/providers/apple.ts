@@ -21,7 +21,7 @@ export const apple = {
   responseMode: 'form_post',
   tokenEndpointAuthMethod: 'client_secret_post',
   requiredOptions: ['teamId', 'keyId', 'privateKey'],
-  callbackClaims: withCallbackName,
+  callbackClaims: (claims, params) => withCallbackName(claims, params),
   profile: (raw) => ({
     providerAccountId: String(raw.sub),
     email: str(raw.email),
@@ -50,7 +50,9 @@ export const apple = {
  * @param params - The callback parameters.
  * @returns The claims, with `name` from the callback when they had none.
  * @example
+ * ```ts
  * withCallbackName({ sub: '1' }, new URLSearchParams({ user: '{"name":{"firstName":"Ada"}}' })); // { sub: '1', name: 'Ada' }
+ * ```
  */
 export function withCallbackName(
   claims: Record<string, unknown>,

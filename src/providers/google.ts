@@ -16,5 +16,5 @@ export const google = {
   scopes: { signin: ['openid', 'email', 'profile'] },
   authorizationParams: { integration: { access_type: 'offline', prompt: 'consent' } },
   pkce: true,
-  profile: standardClaimsProfile,
+  profile: (claims) => standardClaimsProfile(claims),
 } satisfies ProviderPreset;

@@ -18,5 +18,5 @@ export const linkedin = {
   tokenEndpointAuthMethod: 'client_secret_post',
   // The token response lists the granted scopes comma-separated (`"scope": "email,openid,profile"`).
   grantedScopeSeparator: ',',
-  profile: standardClaimsProfile,
+  profile: (claims) => standardClaimsProfile(claims),
 } satisfies ProviderPreset;

@@ -13,5 +13,5 @@ export const slack = {
   issuer: () => 'https://slack.com',
   scopes: { signin: ['openid', 'email', 'profile'] },
   pkce: true,
-  profile: standardClaimsProfile,
+  profile: (claims) => standardClaimsProfile(claims),
 } satisfies ProviderPreset;

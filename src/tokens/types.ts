@@ -24,7 +24,7 @@ export interface ConnectionRecord {
   tokenType: string;
   /** When the access token expires, in milliseconds since the epoch; null when the provider did not say. */
   expiresAt: number | null;
-  /** The {@link TokenSet}, sealed with the configured key ring and bound to `userId` + `provider`. */
+  /** The token set (access, refresh and id tokens), sealed with the configured key ring and bound to `userId` + `provider`. */
   sealed: string;
   /** Milliseconds since the epoch. */
   updatedAt: number;

@@ -6,7 +6,7 @@ import { guard } from './errors.js';
 /**
  * {@link KvStore} on Redis (standalone or ioredis `Cluster`). `take` is `GETDEL` and `setIfAbsent` is
  * `SET … EX … NX`, both atomic on the server, so a state is single-use and a refresh token's reuse is seen even
- * across app instances. Needs Redis >= 6.2.
+ * across app instances. Needs Redis 6.2 or later.
  *
  * @example
  * ```ts
