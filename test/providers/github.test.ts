@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { requireAuth } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { requestApp } from '../helpers/request-app.js';
@@ -12,6 +13,11 @@ let stack: Stack;
 beforeAll(async () => {
   github = await startFakeGitHub(CLIENT_ID, CLIENT_SECRET);
   stack = await startStack({
+    routes: (app) => {
+      app.get('/needs-email', requireAuth({ scopes: ['user:email'] }), (_req, res) => {
+        res.json({ ok: true });
+      });
+    },
     providers: () => ({
       github: {
         clientId: CLIENT_ID,
@@ -128,6 +134,14 @@ describe('GitHub (plain OAuth 2.0)', () => {
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: 'provider_error' });
     expect(stack.logs.some((l) => l.message.includes('"bad_verification_code"'))).toBe(true);
+  });
+
+  it('reads the scopes GitHub granted from its comma-separated list (the preset says so)', async () => {
+    github.user = { id: 7, login: 'scoped', name: 'Scoped', publicEmail: 'scoped@example.test', emails: [] };
+    const browser = new Browser();
+    expect((await signInWithGitHub(browser)).status).toBe(200);
+    const res = await browser.request(stack.url('/needs-email'), { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(200);
   });
 
   it('maps a generic OAuth 2.0 provider with the configured profile function', async () => {
