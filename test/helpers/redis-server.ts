@@ -12,6 +12,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port after kill(). */
   restart(): Promise<void>;
+  /** Stalls the server (SIGSTOP): connections stay open and nothing answers, as with a hung host or a partition. */
+  pause(): void;
+  /** Lets a paused server answer again (SIGCONT). */
+  resume(): void;
   /** Closes every client and stops the server. */
   stop(): Promise<void>;
 }
@@ -70,8 +74,11 @@ export async function startRedis(): Promise<TestRedis> {
     },
     kill,
     restart,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
       for (const c of clients) c.disconnect();
+      child.kill('SIGCONT');
       await kill();
     },
   };

@@ -214,6 +214,24 @@ describe('session layer', () => {
     expect((await json(browser, '/visit')).body).toEqual({ visits: 8 });
   });
 
+  it('answers 503 store_unavailable, not 500, when the store stalls (connection open, no answer)', async () => {
+    const browser = new Browser();
+    expect((await json(browser, '/visit')).status).toBe(200);
+    redis().pause();
+    try {
+      const res = await browser.request(stack().url('/visit'), { headers: { accept: 'application/json' } });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
+    } finally {
+      redis().resume();
+    }
+    const status = await poll(
+      async () => (await json(browser, '/visit')).status,
+      (s) => s === 200,
+    );
+    expect(status).toBe(200);
+  });
+
   describe('when the store fails a write', () => {
     it("answers 503 store_unavailable instead of the app's response, and sets no cookie", async () => {
       const browser = new Browser();

@@ -20,9 +20,12 @@ export function asStoreError(err: unknown): unknown {
 
 function isRedisConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  // ioredis reports a down server with these names/messages once its offline queue gives up.
+  // ioredis reports a down server with these names/messages once its offline queue gives up, and a stalled one
+  // (connection open, no answer: a hung host, a partition) with "Command timed out" after `commandTimeout`.
   return (
     err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue/.test(err.message)
+    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Command timed out/.test(
+      err.message,
+    )
   );
 }
