@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'token_unreadable'
   | 'account_conflict'
   | 'account_mismatch'
+  | 'sign_in_denied'
   | 'email_conflict'
   | 'insufficient_scope'
   | 'rate_limited'
@@ -92,6 +93,11 @@ const CODES: Record<ErrorCode, { status: number; publicMessage: string; endsLogi
     status: 409,
     publicMessage:
       'You signed in at the provider with a different account than the one connected to this user. Sign in with the connected account, or sign out first.',
+    endsLogin: true,
+  },
+  sign_in_denied: {
+    status: 403,
+    publicMessage: 'This sign-in is not allowed here.',
     endsLogin: true,
   },
   email_conflict: {
@@ -308,4 +314,35 @@ export function storeUnavailable(cause: unknown): OAuthRouterError {
  */
 export function endsLogin(code: ErrorCode): boolean {
   return CODES[code].endsLogin;
+}
+
+/**
+ * The app refused a sign-in (`hooks.onSignIn` answered `{ deny }`, or `hooks.findOrCreateUser` threw this).
+ * Nothing was written: no user, no link, no tokens, no session. Its public message is the app's own words.
+ *
+ * @example
+ * ```ts
+ * findOrCreateUser: async (profile) => {
+ *   if (!profile.email?.endsWith('@acme.com')) throw new SignInDeniedError('Use your acme.com account.');
+ *   return findOrCreate(profile);
+ * },
+ * ```
+ */
+export class SignInDeniedError extends OAuthRouterError {
+  readonly #publicMessage: string;
+
+  /**
+   * @param publicMessage - Shown to the person signing in as is (JSON `message`, and `message` on
+   *   `failureRedirect`): say what they can do instead.
+   * @param provider - The provider of the refused sign-in, when known.
+   */
+  constructor(publicMessage: string, provider?: string) {
+    super('sign_in_denied', 'The app refused the sign-in', { provider });
+    this.name = 'SignInDeniedError';
+    this.#publicMessage = publicMessage;
+  }
+
+  override get publicMessage(): string {
+    return this.#publicMessage;
+  }
 }

@@ -26,12 +26,16 @@ export type { RedisClient } from './adapters/redis-client.js';
 export type {
   AccountOptions,
   AppCallbackOptions,
+  AppUser,
+  HookOptions,
   Logger,
   OAuthRouterOptions,
   ProviderOptions,
   RateLimitOptions,
   RefreshOptions,
   SessionOptions,
+  SignInAttempt,
+  SignInVerdict,
   TokenEncryptionOptions,
   TokenEndpointAuthMethod,
 } from './config/types.js';
@@ -43,6 +47,7 @@ export {
   OAuthRouterError,
   type OAuthRouterErrorOptions,
   ReauthRequiredError,
+  SignInDeniedError,
 } from './errors.js';
 export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';

@@ -1,6 +1,7 @@
 import type {
   AccountOptions,
   AppCallbackOptions,
+  HookOptions,
   OAuthRouterOptions,
   ProviderOptions,
   RateLimitOptions,
@@ -47,6 +48,7 @@ export const TOP_LEVEL_KEYS = optionKeys<OAuthRouterOptions>({
   tokenRepository: true,
   refresh: true,
   accounts: true,
+  hooks: true,
   rateLimit: true,
   appCallbacks: true,
   providerFetch: true,
@@ -108,6 +110,9 @@ export const REFRESH_KEYS = optionKeys<RefreshOptions>({ skewSeconds: true, lock
 /** Options of `accounts`. */
 export const ACCOUNT_KEYS = optionKeys<AccountOptions>({ linkBy: true, onEmailConflict: true });
 
+/** Options of `hooks`. */
+export const HOOK_KEYS = optionKeys<HookOptions>({ onSignIn: true, findOrCreateUser: true });
+
 /** Options of `tokenEncryption`. */
 export const TOKEN_ENCRYPTION_KEYS = optionKeys<TokenEncryptionOptions>({ keys: true, current: true });
 
@@ -122,5 +127,6 @@ export const NESTED_OPTION_KEYS = {
   rateLimit: RATE_LIMIT_KEYS,
   refresh: REFRESH_KEYS,
   accounts: ACCOUNT_KEYS,
+  hooks: HOOK_KEYS,
   tokenEncryption: TOKEN_ENCRYPTION_KEYS,
 } as const satisfies Partial<Record<keyof OAuthRouterOptions, ReadonlySet<string>>>;

@@ -1,6 +1,6 @@
 import { rejectUnknownKeys } from './checks.js';
 import { DEFAULTS, LIMITS } from './defaults.js';
-import { ACCOUNT_KEYS, RATE_LIMIT_KEYS, REFRESH_KEYS } from './option-keys.js';
+import { ACCOUNT_KEYS, HOOK_KEYS, RATE_LIMIT_KEYS, REFRESH_KEYS } from './option-keys.js';
 import type { OAuthRouterOptions, ResolvedConfig } from './types.js';
 
 /**
@@ -107,4 +107,28 @@ export function resolveRefresh(
     );
   }
   return { skewSeconds, lockTtlMs: Math.round(lockTtlSeconds * 1000) };
+}
+
+/**
+ * Resolves `hooks`: each must be a function when given.
+ *
+ * @param input - `hooks` as the app passed it.
+ * @param problems - Where problems are collected.
+ * @returns The hooks.
+ */
+export function resolveHooks(
+  input: OAuthRouterOptions['hooks'],
+  problems: string[],
+): ResolvedConfig['hooks'] {
+  if (input === undefined) return {};
+  if (typeof input !== 'object' || input === null) {
+    problems.push('hooks must be an object: { onSignIn?, findOrCreateUser? }');
+    return {};
+  }
+  rejectUnknownKeys(input, HOOK_KEYS, 'hooks.', problems);
+  for (const name of HOOK_KEYS) {
+    const hook: unknown = (input as Record<string, unknown>)[name];
+    if (hook !== undefined && typeof hook !== 'function') problems.push(`hooks.${name} must be a function`);
+  }
+  return { ...input };
 }

@@ -13,7 +13,13 @@ import { parseKeyring } from './keyring.js';
 import { resolveLogger } from './logger.js';
 import { TOP_LEVEL_KEYS } from './option-keys.js';
 import { resolveAppCallbacks } from './resolve-app-callbacks.js';
-import { resolveAccounts, resolveRateLimit, resolveRefresh, resolveStateTtl } from './resolve-policies.js';
+import {
+  resolveAccounts,
+  resolveHooks,
+  resolveRateLimit,
+  resolveRefresh,
+  resolveStateTtl,
+} from './resolve-policies.js';
 import { resolveProviders } from './resolve-provider.js';
 import { resolveRedirects } from './resolve-redirects.js';
 import { resolveBindingCookie, resolveSession } from './resolve-session.js';
@@ -65,6 +71,12 @@ export function resolveConfig(
   }
   const refresh = resolveRefresh(input.refresh, problems);
   const accounts = resolveAccounts(input.accounts, problems);
+  const hooks = resolveHooks(input.hooks, problems);
+  if (hooks.findOrCreateUser && input.userRepository !== undefined) {
+    problems.push(
+      'hooks.findOrCreateUser and userRepository are both set: findOrCreateUser makes your own users table the source of truth, so remove userRepository (or the hook)',
+    );
+  }
   const rateLimit = resolveRateLimit(input.rateLimit, problems);
   const appCallbacks = resolveAppCallbacks(input.appCallbacks, input.kvStore, problems);
   const keyPrefix = resolveKeyPrefix(input.keyPrefix, problems);
@@ -88,6 +100,7 @@ export function resolveConfig(
     logger,
     keyring,
     accounts,
+    hooks,
     rateLimit,
     appCallbacks,
     tokenRepository: input.tokenRepository,

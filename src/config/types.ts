@@ -1,9 +1,9 @@
 import type { Store as SessionStore } from 'express-session';
 import type { KvStore } from '../adapters/kv-store.js';
 import type { RedisClient } from '../adapters/redis-client.js';
-import type { MappedProfile, PresetOptions, ProviderGet } from '../providers/types.js';
+import type { MappedProfile, PresetOptions, Profile, ProviderGet } from '../providers/types.js';
 import type { TokenRepository } from '../tokens/types.js';
-import type { UserRepository } from '../users/types.js';
+import type { OAuthUser, UserRepository } from '../users/types.js';
 
 /** How the client authenticates at the provider's token endpoint. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -165,6 +165,8 @@ export interface OAuthRouterOptions {
   refresh?: RefreshOptions;
   /** How sign-ins from several providers become one user. */
   accounts?: AccountOptions;
+  /** The app's say in a sign-in: veto or enrich it, or map it to the app's own users table. */
+  hooks?: HookOptions;
   /**
    * Requests per client IP to each kind of auth route (login, callback, logout) within a window; in Redis when
    * `redis` is set, so it holds across instances. Default `{ windowSeconds: 60, max: 300 }` (an office of a hundred behind one address can sign in at once); `false` turns it off.
@@ -227,6 +229,75 @@ export interface RateLimitOptions {
   windowSeconds?: number;
   /** Requests allowed per client IP and route kind in a window. Default 300. */
   max?: number;
+}
+
+/**
+ * A sign-in about to complete, as `hooks.onSignIn` sees it: the provider has authenticated the person, and
+ * nothing has been written yet (no user, link, tokens or session).
+ */
+export interface SignInAttempt {
+  /** The provider's key under `providers`. */
+  provider: string;
+  /** The normalised profile the provider gave. */
+  profile: Profile;
+  /** The scopes the provider granted. */
+  grantedScopes: string[];
+  /**
+   * True when this sign-in will create a user, false when it resolves to an existing one; null when
+   * `hooks.findOrCreateUser` decides that.
+   */
+  isNewUser: boolean | null;
+  /** The existing user it resolves to (null for a new user, or with `hooks.findOrCreateUser`). */
+  user: OAuthUser | null;
+  /** True when the provider account is about to be linked to an existing user (explicitly, or by verified email). */
+  linking: boolean;
+}
+
+/**
+ * What `hooks.onSignIn` answers: nothing to let the sign-in proceed; `{ deny: message }` to refuse it with
+ * `sign_in_denied` (the message is shown to the user as is: say what they can do); `{ data }` to keep JSON data
+ * with the signed-in user for this session (`req.user.data`), not in the user repository.
+ */
+export type SignInVerdict = undefined | { deny: string } | { data: Record<string, unknown> };
+
+/** A user as the app's own table holds it: `id` is required, the rest is filled from the profile when missing. */
+export type AppUser = Pick<OAuthUser, 'id'> & Partial<Omit<OAuthUser, 'id' | 'data'>>;
+
+/** The app's hooks into a sign-in. */
+export interface HookOptions {
+  /**
+   * Called once the provider has authenticated the person, before anything is written. Deny (e.g. only
+   * `@acme.com` addresses), or return data to keep on the session's user. A deny leaves nothing behind: no user,
+   * no link, no tokens, no session. An exception fails the sign-in with `internal_error`.
+   * @example
+   * ```ts
+   * onSignIn: ({ profile }) =>
+   *   profile.emailVerified && profile.email?.endsWith('@acme.com') ? undefined : { deny: 'Use your acme.com account.' },
+   * ```
+   */
+  onSignIn?: (attempt: SignInAttempt) => SignInVerdict | Promise<SignInVerdict>;
+  /**
+   * Makes the app's own users table the source of truth instead of a user repository: called with the
+   * profile of every completed sign-in, it returns the app's user (finding or creating it; linking accounts is
+   * then the app's to decide). While someone is signed in, it gets their id as `currentUserId` and must return
+   * that same user (anything else is refused with `account_mismatch`). Throwing `SignInDeniedError` denies.
+   * @example
+   * ```ts
+   * findOrCreateUser: async (profile) => {
+   *   const { rows } = await pool.query(
+   *     `INSERT INTO app_users (provider, provider_account_id, email, name) VALUES ($1, $2, $3, $4)
+   *      ON CONFLICT (provider, provider_account_id) DO UPDATE SET email = EXCLUDED.email
+   *      RETURNING id::text, email, name`,
+   *     [profile.provider, profile.providerAccountId, profile.email, profile.name],
+   *   );
+   *   return rows[0];
+   * },
+   * ```
+   */
+  findOrCreateUser?: (
+    profile: Profile,
+    context: { currentUserId: string | undefined },
+  ) => AppUser | Promise<AppUser>;
 }
 
 /** Account linking policy. */
@@ -350,6 +421,7 @@ export interface ResolvedConfig {
   userRepository: UserRepository | undefined;
   logger: Logger;
   accounts: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
+  hooks: HookOptions;
   rateLimit: { windowSeconds: number; max: number } | false;
   appCallbacks:
     | {

@@ -1,6 +1,12 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { RouterContext } from '../context.js';
-import { AccountMismatchError, endsLogin, OAuthRouterError, toOAuthRouterError } from '../errors.js';
+import {
+  AccountMismatchError,
+  endsLogin,
+  OAuthRouterError,
+  SignInDeniedError,
+  toOAuthRouterError,
+} from '../errors.js';
 import { isPageNavigation } from '../internal/page-navigation.js';
 import { sendRedirect } from '../routes/send-redirect.js';
 
@@ -23,6 +29,8 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
     // The reconnect page tells the person which account to use (already masked).
     if (err instanceof AccountMismatchError && err.expectedAccount)
       target.searchParams.set('expected', err.expectedAccount);
+    // The app's own words for a refused sign-in, for its failure page to show.
+    if (err instanceof SignInDeniedError) target.searchParams.set('message', err.publicMessage);
     const location = failureRedirect.startsWith('/') ? `${target.pathname}${target.search}` : target.href;
     sendRedirect(res, req.method === 'POST' ? 303 : 302, location);
     return;

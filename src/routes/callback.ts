@@ -10,7 +10,7 @@ import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
 import { readSession } from '../session/cookie-session.js';
 import type { OAuthSessionData } from '../types/augment.js';
-import { resolveUser } from '../users/resolve-user.js';
+import { signInUser } from '../users/sign-in-user.js';
 import type { OAuthUser } from '../users/types.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
@@ -39,14 +39,16 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       const claims = preset?.callbackClaims?.(result.claims, params) ?? result.claims;
       const profile = toProfile(providerClient.provider, claims);
       const linking = req.user !== undefined && flow.linkUserId === req.user.id;
-      const user = await resolveUser({
-        users: context.users,
-        profile,
-        currentUserId: linking ? req.user?.id : undefined,
-        policy: config.accounts,
-      });
       const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
       const granted = result.scope ? grantedScopes(result.scope, preset?.grantedScopeSeparator) : requested;
+      const user = await signInUser({
+        users: context.users,
+        hooks: config.hooks,
+        policy: config.accounts,
+        profile,
+        grantedScopes: granted,
+        currentUser: linking ? req.user : undefined,
+      });
       if (providerClient.provider.mode === 'integration' && context.vault) {
         await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
       }

@@ -14,6 +14,11 @@ export interface OAuthUser {
   avatarUrl: string | null;
   /** ISO 8601 creation time. */
   createdAt: string;
+  /**
+   * What `hooks.onSignIn` returned as `data` for this sign-in: kept with the session's user (cookie and app
+   * sessions), never in the user repository.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** A provider account linked to a user. */
