@@ -18,8 +18,15 @@ import { RedisUserRepository } from './adapters/redis/user-repository.js';
 import type { RedisClient } from './adapters/redis-client.js';
 import { createProviderClient, type ProviderClient } from './client/provider-client.js';
 import type { ResolvedConfig } from './config/types.js';
+import { OAuthRouterError } from './errors.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionStore, type SessionStore } from './session/session-store.js';
+import {
+  APP_OWNER,
+  createProviderAccess,
+  isUserOwner,
+  type ProviderAccess,
+} from './tokens/provider-access.js';
 import { TokenVault } from './tokens/vault.js';
 import type { UserRepository } from './users/types.js';
 
@@ -35,6 +42,11 @@ export interface RouterContext {
   bearer: BearerSessions | undefined;
   /** The login route of a provider, relative to the origin. */
   loginUrl(provider: string): string;
+  /**
+   * Acts at providers with the connections of a user, or of the app itself.
+   * @throws OAuthRouterError `invalid_config` without a vault, `invalid_request` for a malformed user id.
+   */
+  providerAccess(owner: { userId: string } | 'app'): ProviderAccess;
   /** Set once the library has warned that Secure cookies are being dropped over plain http. */
   warnedInsecureRequest: boolean;
 }
@@ -112,6 +124,9 @@ export function createContext(config: ResolvedConfig): RouterParts {
   }
   const loginUrl = (provider: string) =>
     `${config.baseUrl.pathname.replace(/\/$/, '')}${config.mountPath}/${provider}/login`;
+  // The app's connections are (re)made by an admin through the login route with connect=app.
+  const ownerLoginUrl = (provider: string, owner: string) =>
+    owner === APP_OWNER ? `${loginUrl(provider)}?connect=app` : loginUrl(provider);
   const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
   const vault = config.keyring
     ? new TokenVault({
@@ -122,7 +137,7 @@ export function createContext(config: ResolvedConfig): RouterParts {
         lock: redis ? new RedisRefreshLock(redis) : new MemoryRefreshLock(),
         lockPrefix: config.keyPrefix,
         providerClients,
-        loginUrl,
+        loginUrl: ownerLoginUrl,
         skewSeconds: config.refresh.skewSeconds,
         lockTtlMs: config.refresh.lockTtlMs,
         logger: config.logger,
@@ -146,6 +161,27 @@ export function createContext(config: ResolvedConfig): RouterParts {
     providerClients,
     vault,
     loginUrl,
+    providerAccess(owner) {
+      if (!vault) {
+        throw new OAuthRouterError(
+          'invalid_config',
+          'Calling providers with stored connections needs tokenEncryption and a provider in integration mode',
+        );
+      }
+      if (owner !== 'app' && !isUserOwner(owner.userId)) {
+        throw new OAuthRouterError(
+          'invalid_request',
+          'A user id must be a non-empty string not starting with "@" (reserved for the app\'s own connections)',
+        );
+      }
+      const id = owner === 'app' ? APP_OWNER : owner.userId;
+      return createProviderAccess({
+        vault,
+        providers: config.providers,
+        owner: id,
+        loginUrl: (provider) => ownerLoginUrl(provider, id),
+      });
+    },
     warnedInsecureRequest: false,
   };
   const listProviders = (): ProviderLink[] =>

@@ -49,7 +49,7 @@ export {
   ReauthRequiredError,
   SignInDeniedError,
 } from './errors.js';
-export { type DisconnectOptions, OAuthRequest } from './middleware/oauth-request.js';
+export { OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
 export { requireSameOrigin } from './middleware/same-origin.js';
 export { PRESETS, type PresetName } from './providers/index.js';
@@ -62,6 +62,7 @@ export type {
 } from './providers/types.js';
 export { type OAuthRouter, oauthRouter } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
+export { type DisconnectOptions, ProviderAccess } from './tokens/provider-access.js';
 export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';

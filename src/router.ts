@@ -10,6 +10,7 @@ import { ensureOAuthAccessor } from './middleware/oauth-request.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionMiddleware, readSession } from './session/cookie-session.js';
+import type { ProviderAccess } from './tokens/provider-access.js';
 
 /** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */
 export type OAuthRouter = RequestHandler & {
@@ -25,6 +26,20 @@ export type OAuthRouter = RequestHandler & {
    * @see RFC 6749 §4.4
    */
   clientCredentials(provider: string, scopes?: string[]): Promise<string>;
+  /**
+   * Acts for a user at their connected providers without an HTTP request (a background job, a queue consumer, a
+   * webhook), with exactly the guarantees of `req.oauth`, which is this for the signed-in user: refresh before
+   * expiry and on a 401, one refresh at a time per connection across instances, `needs_reauth` marking and
+   * `ReauthRequiredError`. Needs `tokenEncryption`.
+   * @param userId - The user's id (`req.user.id` when they signed in).
+   * @returns The user's {@link ProviderAccess}; nothing is read until a method is called.
+   * @throws OAuthRouterError `invalid_request` for an empty id or one starting with `@` (reserved).
+   * @example
+   * ```ts
+   * const res = await auth.forUser(job.userId).fetch('github', 'https://api.github.com/user/repos');
+   * ```
+   */
+  forUser(userId: string): ProviderAccess;
   /**
    * The configured providers with their login routes, to render sign-in buttons. Also served as JSON at
    * `GET <mountPath>/providers`.
@@ -150,6 +165,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
       if (ownsRedis && redis) await redis.quit().catch(() => redis.disconnect());
     },
     providers: listProviders,
+    forUser: (userId: string) => context.providerAccess({ userId }),
     async clientCredentials(provider: string, scopes: string[] = []) {
       if (!context.vault)
         throw new OAuthRouterError(

@@ -1,27 +1,30 @@
 import type { Request } from 'express';
-import { isLoopback } from '../config/checks.js';
 import { getContext, type RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
+import type { DisconnectOptions, ProviderAccess } from '../tokens/provider-access.js';
 import type { ConnectionInfo } from '../tokens/types.js';
-import type { TokenVault } from '../tokens/vault.js';
 import { requestAccessor } from './request-accessor.js';
-
-/** Options of {@link OAuthRequest.disconnect}. */
-export interface DisconnectOptions {
-  /** Revoke the tokens at the provider first (RFC 7009). Default: the provider's `revokeOnLogout`. */
-  revoke?: boolean;
-}
 
 // Set by OAuthRequest's static block: the one way to build one, kept out of the public surface.
 let createOAuthRequest: (req: Request, context: RouterContext) => OAuthRequest;
 
 /**
  * `req.oauth`: acts for the signed-in user at their connected providers. Nothing here runs until called, so it
- * costs a request nothing when unused.
+ * costs a request nothing when unused. Every method is that of `router.forUser(req.user.id)` (a
+ * {@link ProviderAccess}), so a route and a background job get the same refresh, retry and reauth behaviour.
+ *
+ * @example
+ * ```ts
+ * app.get('/repos', requireAuth(), async (req, res) => {
+ *   res.json(await (await req.oauth.fetch('github', 'https://api.github.com/user/repos')).json());
+ * });
+ * ```
  */
 export class OAuthRequest {
   readonly #req: Request;
   readonly #context: RouterContext;
+  #access: ProviderAccess | undefined;
+  #accessUser: string | undefined;
 
   static {
     createOAuthRequest = (req, context) => new OAuthRequest(req, context);
@@ -48,16 +51,8 @@ export class OAuthRequest {
    * const res = await req.oauth.fetch('github', 'https://api.github.com/user/repos');
    * ```
    */
-  async fetch(provider: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const target = checkApiUrl(url);
-    const { vault, userId } = this.#forUser();
-    const token = await vault.accessToken(userId, provider);
-    const first = await fetch(target, withBearer(init, token));
-    if (first.status !== 401 || !isReplayable(init.body)) return first;
-    const renewed = await vault.accessToken(userId, provider, token);
-    if (renewed === token) return first;
-    await first.body?.cancel();
-    return fetch(target, withBearer(init, renewed));
+  fetch(provider: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
+    return this.#forUser().fetch(provider, url, init);
   }
 
   /**
@@ -65,14 +60,12 @@ export class OAuthRequest {
    * @throws ReauthRequiredError when the user must reconnect the provider.
    */
   async token(provider: string): Promise<string> {
-    const { vault, userId } = this.#forUser();
-    return vault.accessToken(userId, provider);
+    return this.#forUser().token(provider);
   }
 
   /** The signed-in user's connections (provider, status, scopes, expiry), e.g. to show a "reconnect" banner. */
   async connections(): Promise<ConnectionInfo[]> {
-    const { vault, userId } = this.#forUser();
-    return vault.connections(userId);
+    return this.#forUser().connections();
   }
 
   /**
@@ -80,11 +73,7 @@ export class OAuthRequest {
    * @returns Whether the provider confirmed revocation.
    */
   async disconnect(provider: string, options: DisconnectOptions = {}): Promise<{ revoked: boolean }> {
-    const { vault, userId } = this.#forUser();
-    const configured = this.#context.config.providers.get(provider);
-    if (!configured)
-      throw new OAuthRouterError('unknown_provider', `No provider "${provider}" is configured`, { provider });
-    return vault.disconnect(userId, provider, options.revoke ?? configured.revokeOnLogout);
+    return this.#forUser().disconnect(provider, options);
   }
 
   /** The login route that (re)connects `provider`, relative to the app's origin. */
@@ -93,9 +82,8 @@ export class OAuthRequest {
     return returnTo ? `${base}?returnTo=${encodeURIComponent(returnTo)}` : base;
   }
 
-  #forUser(): { vault: TokenVault; userId: string } {
-    const vault = this.#context.vault;
-    if (!vault) {
+  #forUser(): ProviderAccess {
+    if (!this.#context.vault) {
       throw new OAuthRouterError(
         'invalid_config',
         'req.oauth needs tokenEncryption and a provider in integration mode',
@@ -103,7 +91,12 @@ export class OAuthRequest {
     }
     const userId = this.#req.user?.id;
     if (!userId) throw new OAuthRouterError('unauthenticated', 'req.oauth needs a signed-in user');
-    return { vault, userId };
+    // Built once per request and user: a route that calls several methods pays one allocation.
+    if (this.#access === undefined || this.#accessUser !== userId) {
+      this.#access = this.#context.providerAccess({ userId });
+      this.#accessUser = userId;
+    }
+    return this.#access;
   }
 }
 
@@ -125,30 +118,3 @@ export const ensureOAuthAccessor = requestAccessor<OAuthRequest>('oauth', {
     return request[OAUTH];
   },
 });
-
-function checkApiUrl(url: string | URL): URL {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new OAuthRouterError('invalid_request', 'req.oauth.fetch needs an absolute URL');
-  }
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopback(target))) {
-    throw new OAuthRouterError(
-      'invalid_request',
-      'req.oauth.fetch sends tokens only over https (or http on loopback)',
-    );
-  }
-  return target;
-}
-
-function withBearer(init: RequestInit, token: string): RequestInit {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return { ...init, headers };
-}
-
-// A stream can be read once; everything else fetch accepts can be sent again for the retry.
-function isReplayable(body: RequestInit['body']): boolean {
-  return body === undefined || body === null || !(body instanceof ReadableStream);
-}

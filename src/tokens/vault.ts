@@ -27,8 +27,8 @@ export interface TokenVaultOptions {
   /** Prefix of lock keys. */
   lockPrefix: string;
   providerClients: ReadonlyMap<string, ProviderClient>;
-  /** The login route that reconnects a provider, for {@link ReauthRequiredError.loginUrl}. */
-  loginUrl(provider: string): string;
+  /** The login route that reconnects a provider for an owner (a user or the app), for {@link ReauthRequiredError.loginUrl}. */
+  loginUrl(provider: string, owner: string): string;
   /** Refresh this many seconds before the access token expires. */
   skewSeconds: number;
   /** How long one refresh may hold the lock; a dead holder blocks others at most this long. */
@@ -104,7 +104,7 @@ export class TokenVault {
       rejected,
       createIfMissing: false,
       obtain: async (current) => {
-        if (!current?.refreshToken) throw this.#reauth(provider);
+        if (!current?.refreshToken) throw this.#reauth(userId, provider);
         return refreshTokens(providerClient, current.refreshToken);
       },
     });
@@ -240,7 +240,7 @@ export class TokenVault {
         // A new sign-in replaced the refresh token while we used the old one: not a reason to ask for reauth.
         if (latest && latest.version !== loaded.record.version) return null;
         await this.#markNeedsReauth(loaded.record);
-        throw this.#reauth(provider, err);
+        throw this.#reauth(userId, provider, err);
       }
       throw err;
     }
@@ -285,7 +285,7 @@ export class TokenVault {
         { provider },
       );
     }
-    if (record.status === 'needs_reauth') throw this.#reauth(provider);
+    if (record.status === 'needs_reauth') throw this.#reauth(userId, provider);
     return { record, tokens: this.#openRecord(record) };
   }
 
@@ -350,9 +350,9 @@ export class TokenVault {
     return providerClient;
   }
 
-  #reauth(provider: string, cause?: unknown): ReauthRequiredError {
+  #reauth(owner: string, provider: string, cause?: unknown): ReauthRequiredError {
     const providerError = cause instanceof OAuthRouterError ? cause.providerError : undefined;
-    return new ReauthRequiredError(provider, this.#o.loginUrl(provider), { cause, providerError });
+    return new ReauthRequiredError(provider, this.#o.loginUrl(provider, owner), { cause, providerError });
   }
 }
 

@@ -143,3 +143,47 @@ export async function startFleet(redisUrl: string, count = 3): Promise<Fleet> {
     },
   };
 }
+
+/** A background-job process (job-worker.ts): no HTTP server, only `router.forUser()`. */
+export interface JobProcess {
+  child: ChildProcess;
+  /** Starts the calls and resolves with their statuses (or error codes). */
+  go(): Promise<(number | string)[]>;
+}
+
+/** Starts a job process and resolves once its router is built. */
+export function startJob(
+  config: WorkerConfig & { userId: string; url: string; calls: number },
+): Promise<JobProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/job-worker.ts'], {
+    env: { ...process.env, NODE_OPTIONS: '', JOB_CONFIG: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(out);
+        if (!match) return;
+        child.stdout?.off('data', onData);
+        child.off('exit', onExit);
+        resolve(match);
+      };
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        check();
+      };
+      const onExit = (code: number | null) => reject(new Error(`job exited with ${code}: ${out}`));
+      child.stdout?.on('data', onData);
+      child.once('exit', onExit);
+      check();
+    });
+  return waitFor(/READY\n/).then(() => ({
+    child,
+    async go() {
+      const done = waitFor(/DONE (.*)\n/);
+      child.stdin?.write('GO\n');
+      return JSON.parse((await done)[1] as string) as (number | string)[];
+    },
+  }));
+}

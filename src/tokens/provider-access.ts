@@ -1,0 +1,197 @@
+/**
+ * Acting at providers for one owner of connections (a user, or the app itself): the one implementation behind
+ * `req.oauth`, `router.forUser(userId)` and `router.forApp()`, so all three have the same guarantees (refresh once
+ * at a time across instances, refresh and retry on a 401, needs-reauth). No Express: it needs no request.
+ */
+import { isLoopback } from '../config/checks.js';
+import type { ResolvedProvider } from '../config/types.js';
+import { OAuthRouterError } from '../errors.js';
+import type { ConnectionInfo } from './types.js';
+import type { TokenVault } from './vault.js';
+
+/**
+ * The owner id under which the app's own connections are stored. Owner ids starting with `@` are reserved for
+ * the library (client-credentials tokens use `@client-credentials:…`), so no user id can reach them.
+ */
+export const APP_OWNER = '@app';
+
+/** Whether `id` may own user connections: a non-empty string outside the reserved `@` namespace. */
+export function isUserOwner(id: unknown): id is string {
+  return typeof id === 'string' && id !== '' && !id.startsWith('@');
+}
+
+/** Options of {@link ProviderAccess.disconnect} (and `req.oauth.disconnect`). */
+export interface DisconnectOptions {
+  /** Revoke the tokens at the provider first (RFC 7009). Default: the provider's `revokeOnLogout`. */
+  revoke?: boolean;
+}
+
+/** What a {@link ProviderAccess} is built from: the router's vault and providers, and whose connections. */
+export interface ProviderAccessParts {
+  vault: TokenVault;
+  providers: ReadonlyMap<string, ResolvedProvider>;
+  /** The login route that (re)connects a provider, relative to the app's origin. */
+  loginUrl(provider: string): string;
+  /** A user id, or {@link APP_OWNER}. */
+  owner: string;
+}
+
+// Set by ProviderAccess's static block: the one way to build one, kept out of the public surface.
+let buildProviderAccess: (parts: ProviderAccessParts) => ProviderAccess;
+
+/** Builds a {@link ProviderAccess}; the router's context calls it. */
+export function createProviderAccess(parts: ProviderAccessParts): ProviderAccess {
+  return buildProviderAccess(parts);
+}
+
+/**
+ * Calls provider APIs with the stored connections of one owner: a user (`router.forUser(userId)`, and
+ * `req.oauth` for the signed-in user) or the app itself (`router.forApp()`). It needs no HTTP request, so
+ * background jobs, queues and webhooks use it as route handlers use `req.oauth`, with the same guarantees:
+ * an expiring token is refreshed first, one refresh at a time per connection across every instance sharing the
+ * store (the Redis refresh lock); a 401 from the API refreshes once and retries once; a refresh the provider
+ * refuses marks the connection `needs_reauth` and throws `ReauthRequiredError`.
+ *
+ * @example
+ * ```ts
+ * const github = auth.forUser(job.userId);
+ * const res = await github.fetch('github', 'https://api.github.com/user/repos');
+ * ```
+ */
+export class ProviderAccess {
+  readonly #parts: ProviderAccessParts;
+
+  static {
+    buildProviderAccess = (parts) => new ProviderAccess(parts);
+  }
+
+  // Private so the vault stays out of the public types: use router.forUser(), router.forApp() or req.oauth.
+  private constructor(parts: ProviderAccessParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * `fetch` with the connection's access token: adds `Authorization: Bearer <token>`, refreshing the token first
+   * when it is about to expire. On a 401 it refreshes once and retries once, when the request body can be sent
+   * again (not a stream).
+   *
+   * @param provider - The connected provider.
+   * @param url - An https URL (http only on loopback), so the token never travels in clear text.
+   * @param init - As for `fetch`.
+   * @returns The provider's response, whatever its status.
+   * @throws ReauthRequiredError when the connection must be made again (its `loginUrl` does that).
+   * @throws OAuthRouterError `not_connected` when there is no connection to `provider`.
+   * @example
+   * ```ts
+   * const res = await auth.forUser(userId).fetch('github', 'https://api.github.com/user/repos');
+   * ```
+   */
+  async fetch(provider: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
+    const target = checkApiUrl(url);
+    const { vault, owner } = this.#parts;
+    const token = await vault.accessToken(owner, provider);
+    const first = await fetch(target, withBearer(init, token));
+    if (first.status !== 401 || !isReplayable(init.body)) return first;
+    const renewed = await vault.accessToken(owner, provider, token);
+    if (renewed === token) return first;
+    await first.body?.cancel();
+    return fetch(target, withBearer(init, renewed));
+  }
+
+  /**
+   * A fresh access token of the connection to `provider`, for SDKs that want the raw token.
+   *
+   * @param provider - The connected provider.
+   * @returns An access token that is not about to expire.
+   * @throws ReauthRequiredError when the connection must be made again.
+   * @example
+   * ```ts
+   * const octokit = new Octokit({ auth: await auth.forUser(userId).token('github') });
+   * ```
+   */
+  async token(provider: string): Promise<string> {
+    return this.#parts.vault.accessToken(this.#parts.owner, provider);
+  }
+
+  /**
+   * The connections (provider, status, scopes, expiry), without secrets, e.g. to show a "reconnect" banner.
+   *
+   * @returns One entry per connected provider, sorted by provider.
+   * @example
+   * ```ts
+   * const broken = (await auth.forUser(userId).connections()).filter((c) => c.status === 'needs_reauth');
+   * ```
+   */
+  async connections(): Promise<ConnectionInfo[]> {
+    return this.#parts.vault.connections(this.#parts.owner);
+  }
+
+  /**
+   * Removes the connection to `provider` (for a user, without ending their session). The local copy is deleted
+   * even when revocation fails.
+   *
+   * @param provider - The provider to disconnect.
+   * @param options - Whether to revoke at the provider first.
+   * @returns Whether the provider confirmed revocation.
+   * @example
+   * ```ts
+   * await auth.forUser(userId).disconnect('github', { revoke: true });
+   * ```
+   * @see RFC 7009
+   */
+  async disconnect(provider: string, options: DisconnectOptions = {}): Promise<{ revoked: boolean }> {
+    const configured = this.#parts.providers.get(provider);
+    if (!configured)
+      throw new OAuthRouterError('unknown_provider', `No provider "${provider}" is configured`, { provider });
+    return this.#parts.vault.disconnect(
+      this.#parts.owner,
+      provider,
+      options.revoke ?? configured.revokeOnLogout,
+    );
+  }
+
+  /**
+   * The login route that (re)connects `provider` for this owner, relative to the app's origin (for the app's
+   * connections it carries `connect=app`).
+   *
+   * @param provider - The provider to connect.
+   * @param returnTo - Where to land afterwards (a path of the app, or an allowed origin).
+   * @returns The URL to send the browser to.
+   * @example
+   * ```ts
+   * res.redirect(req.oauth.loginUrl('github', '/settings'));
+   * ```
+   */
+  loginUrl(provider: string, returnTo?: string): string {
+    const base = this.#parts.loginUrl(provider);
+    if (!returnTo) return base;
+    return `${base}${base.includes('?') ? '&' : '?'}returnTo=${encodeURIComponent(returnTo)}`;
+  }
+}
+
+function checkApiUrl(url: string | URL): URL {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new OAuthRouterError('invalid_request', 'oauth fetch needs an absolute URL');
+  }
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopback(target))) {
+    throw new OAuthRouterError(
+      'invalid_request',
+      'oauth fetch sends tokens only over https (or http on loopback)',
+    );
+  }
+  return target;
+}
+
+function withBearer(init: RequestInit, token: string): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return { ...init, headers };
+}
+
+// A stream can be read once; everything else fetch accepts can be sent again for the retry.
+function isReplayable(body: RequestInit['body']): boolean {
+  return body === undefined || body === null || !(body instanceof ReadableStream);
+}
