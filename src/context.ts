@@ -19,6 +19,7 @@ import type { RedisClient } from './adapters/redis-client.js';
 import { createProviderClient, type ProviderClient } from './client/provider-client.js';
 import type { ResolvedConfig } from './config/types.js';
 import { OAuthRouterError } from './errors.js';
+import { RouterEvents } from './events.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionStore, type SessionStore } from './session/session-store.js';
 import {
@@ -49,6 +50,8 @@ export interface RouterContext {
   providerAccess(owner: { userId: string } | 'app'): ProviderAccess;
   /** Set once the library has warned that Secure cookies are being dropped over plain http. */
   warnedInsecureRequest: boolean;
+  /** What the router tells operators (`router.events`). */
+  events: RouterEvents;
 }
 
 // Symbol-keyed slots on the request rather than WeakMaps: no name clash with other middleware either way, but
@@ -144,6 +147,11 @@ export function createContext(config: ResolvedConfig): RouterParts {
       })
     : undefined;
   const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
+  const events = new RouterEvents((event, err) =>
+    config.logger.error(`express-oauth-router: a listener of the ${event} event threw`, {
+      cause: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    }),
+  );
   const context: RouterContext = {
     config,
     kvStore,
@@ -183,6 +191,7 @@ export function createContext(config: ResolvedConfig): RouterParts {
       });
     },
     warnedInsecureRequest: false,
+    events,
   };
   const listProviders = (): ProviderLink[] =>
     [...config.providers.values()].map((p) => ({

@@ -49,6 +49,7 @@ export {
   ReauthRequiredError,
   SignInDeniedError,
 } from './errors.js';
+export { type OAuthRouterEventMap, type OAuthRouterEventName, RouterEvents } from './events.js';
 export { OAuthRequest } from './middleware/oauth-request.js';
 export { type RequireAuthOptions, requireAuth } from './middleware/require-auth.js';
 export { requireSameOrigin } from './middleware/same-origin.js';

@@ -5,6 +5,7 @@ import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
 import { createContext, type ProviderLink, setBearerFamily, setContext } from './context.js';
 import { OAuthRouterError } from './errors.js';
+import type { RouterEvents } from './events.js';
 import { sendError } from './middleware/error-handler.js';
 import { ensureOAuthAccessor } from './middleware/oauth-request.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -49,6 +50,15 @@ export type OAuthRouter = RequestHandler & {
    * ```
    */
   providers(): ProviderLink[];
+  /**
+   * Typed events for operators: sign-ins, failures, logouts, refreshes, connections, revocations, rate limiting,
+   * store outages. Payloads never carry a token, code, state, cookie or secret.
+   * @example
+   * ```ts
+   * auth.events.on('signIn', ({ provider, kind }) => metrics.increment('sign_in', { provider, kind }));
+   * ```
+   */
+  readonly events: RouterEvents;
 };
 
 /**
@@ -166,6 +176,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     },
     providers: listProviders,
     forUser: (userId: string) => context.providerAccess({ userId }),
+    events: context.events,
     async clientCredentials(provider: string, scopes: string[] = []) {
       if (!context.vault)
         throw new OAuthRouterError(

@@ -79,6 +79,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
     return new OAuthRouterError(code, `${provider}: authorization response error ${quoteForLog(err.error)}`, {
       cause: err,
       provider,
+      providerError: oauthErrorCode(err.error),
     });
   }
   if (err instanceof client.ResponseBodyError) {
@@ -88,7 +89,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
       {
         cause: err,
         provider,
-        providerError: err.error,
+        providerError: oauthErrorCode(err.error),
       },
     );
   }
@@ -101,7 +102,7 @@ export function toProviderError(err: unknown, provider: string, context: string)
       {
         cause: err,
         provider,
-        providerError: code,
+        providerError: oauthErrorCode(code),
       },
     );
   }
@@ -117,4 +118,13 @@ export function toProviderError(err: unknown, provider: string, context: string)
     cause: err,
     provider,
   });
+}
+
+/**
+ * The provider's OAuth error code as it may travel on (events, `failureRedirect`'s `provider_error`): an RFC 6749
+ * error code is a short token (`invalid_scope`, `consent_required`); anything else is the provider's (or an
+ * attacker's) free text and is dropped.
+ */
+function oauthErrorCode(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : undefined;
 }

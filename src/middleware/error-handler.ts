@@ -17,6 +17,7 @@ import { sendRedirect } from '../routes/send-redirect.js';
 export function sendError(req: Request, res: Response, error: unknown, context: RouterContext): void {
   const err = toOAuthRouterError(error);
   logError(err, context);
+  tell(req, err, context);
   if (res.headersSent) {
     res.end();
     return;
@@ -29,6 +30,9 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
     // The reconnect page tells the person which account to use (already masked).
     if (err instanceof AccountMismatchError && err.expectedAccount)
       target.searchParams.set('expected', err.expectedAccount);
+    // The provider's own code (invalid_scope, consent_required, temporarily_unavailable…) next to ours.
+    if (err.providerError && err.providerError !== err.code)
+      target.searchParams.set('provider_error', err.providerError);
     // The app's own words for a refused sign-in, for its failure page to show.
     if (err instanceof SignInDeniedError) target.searchParams.set('message', err.publicMessage);
     const location = failureRedirect.startsWith('/') ? `${target.pathname}${target.search}` : target.href;
@@ -67,6 +71,24 @@ function navigationOnlyFlowError(req: Request, err: OAuthRouterError): boolean {
 
 function isFlowRoute(req: Request): boolean {
   return /\/(login|callback)$/.test(req.path);
+}
+
+// Operators see failed sign-ins and outages as events; a failed callback is a failed sign-in.
+function tell(req: Request, err: OAuthRouterError, context: RouterContext): void {
+  if (err.code === 'store_unavailable') context.events.emit('storeUnavailable', { path: req.path });
+  if (/\/callback$/.test(req.path)) {
+    context.events.emit('signInFailed', {
+      provider: err.provider ?? providerOfPath(req.path, context),
+      code: err.code,
+      providerError: err.providerError,
+    });
+  }
+}
+
+// Only a configured provider's name: the path is the client's to choose.
+function providerOfPath(path: string, context: RouterContext): string | undefined {
+  const name = /\/([^/]+)\/callback$/.exec(path)?.[1];
+  return name !== undefined && context.config.providers.has(name) ? name : undefined;
 }
 
 function logError(err: OAuthRouterError, context: RouterContext): void {

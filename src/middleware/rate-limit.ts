@@ -49,6 +49,7 @@ export function createRateLimiter(
     },
     handler: (req, res) => {
       note();
+      context.events.emit('rateLimited', { route });
       // The window length is an upper bound of the wait; the RateLimit header carries the exact reset.
       res.set('Retry-After', String(settings.windowSeconds));
       sendError(

@@ -41,7 +41,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       const linking = req.user !== undefined && flow.linkUserId === req.user.id;
       const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
       const granted = result.scope ? grantedScopes(result.scope, preset?.grantedScopeSeparator) : requested;
-      const user = await signInUser({
+      const { user, kind } = await signInUser({
         users: context.users,
         hooks: config.hooks,
         policy: config.accounts,
@@ -52,17 +52,18 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       if (providerClient.provider.mode === 'integration' && context.vault) {
         await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
       }
-      return { user, granted };
+      return { user, granted, kind };
     };
     if (flow.appRedirect) {
       await finishAppFlow(res, context, flow.appRedirect, flow.appChallenge, provider, complete);
       return;
     }
-    const { user, granted } = await complete();
+    const { user, granted, kind } = await complete();
     warnIfCookieWillBeDropped(req, context);
     const previous = readSession(req)?.oauth;
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
+    context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
     // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
     // root. API clients (and a JSON-preferring Accept) get { user }.
     const target =
@@ -88,7 +89,7 @@ async function finishAppFlow(
   redirect: string,
   challenge: string | undefined,
   provider: string,
-  complete: () => Promise<{ user: OAuthUser }>,
+  complete: () => Promise<{ user: OAuthUser; kind: 'new' | 'returning' | 'linked' }>,
 ): Promise<void> {
   const target = new URL(redirect);
   try {
@@ -96,11 +97,15 @@ async function finishAppFlow(
     // A pending login minted by an older version may lack the challenge: its code could be redeemed by anyone.
     if (challenge === undefined)
       throw new OAuthRouterError('invalid_request', 'App login started without codeChallenge');
-    const { user } = await complete();
+    const { user, kind } = await complete();
     target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge));
+    context.events.emit('signIn', { provider, userId: user.id, kind, app: true });
   } catch (err) {
     const error = toOAuthRouterError(err);
     logAppFlowError(context, error);
+    if (error.code === 'store_unavailable')
+      context.events.emit('storeUnavailable', { path: `${context.config.mountPath}/${provider}/callback` });
+    context.events.emit('signInFailed', { provider, code: error.code, providerError: error.providerError });
     target.searchParams.set('error', error.code);
   }
   res.set('Cache-Control', 'no-store');

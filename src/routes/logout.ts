@@ -37,6 +37,13 @@ export function logoutRoute(context: RouterContext): RequestHandler {
         req.session.destroy((err) => (err ? reject(err) : resolve())),
       );
     }
+    if (userId || family) {
+      context.events.emit('logout', {
+        userId,
+        provider: typeof req.params.provider === 'string' ? req.params.provider : undefined,
+        app: family !== undefined,
+      });
+    }
     res.clearCookie(config.session.cookieName, {
       httpOnly: true,
       secure: config.session.secure,

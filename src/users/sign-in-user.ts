@@ -15,15 +15,21 @@ export interface SignInUserInput {
   currentUser: OAuthUser | undefined;
 }
 
+/** Who signed in, and how: a `new` user, a `returning` one, or a provider account `linked` to an existing user. */
+export interface SignedInUser {
+  user: OAuthUser;
+  kind: 'new' | 'returning' | 'linked';
+}
+
 /**
  * Settles who a completed login signs in, with the app's hooks: decide (reading only), ask `onSignIn`, and only
  * then write (create or link). A deny therefore leaves nothing behind. With `findOrCreateUser` the app's own
  * table decides instead of the user repository.
  *
- * @returns The user to put in the session, with the `data` `onSignIn` returned.
+ * @returns The user to put in the session (with the `data` `onSignIn` returned), and how they signed in.
  * @throws SignInDeniedError when the app refuses the sign-in.
  */
-export async function signInUser(input: SignInUserInput): Promise<OAuthUser> {
+export async function signInUser(input: SignInUserInput): Promise<SignedInUser> {
   const { users, hooks, profile } = input;
   const plan = hooks.findOrCreateUser
     ? undefined
@@ -44,7 +50,13 @@ export async function signInUser(input: SignInUserInput): Promise<OAuthUser> {
   const user = plan
     ? await applyUserPlan(users, profile, plan)
     : await appUser(hooks, profile, input.currentUser);
-  return verdict && 'data' in verdict ? { ...user, data: verdict.data } : user;
+  // With findOrCreateUser the app's table decides: a login while signed in links, any other is "returning".
+  const kind = plan
+    ? ({ create: 'new', link: 'linked', existing: 'returning' } as const)[plan.kind]
+    : input.currentUser
+      ? 'linked'
+      : 'returning';
+  return { user: verdict && 'data' in verdict ? { ...user, data: verdict.data } : user, kind };
 }
 
 // A hook's answer is the app's code: one that does not match the contract is a bug to name, not to guess at.

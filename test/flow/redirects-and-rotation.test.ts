@@ -31,6 +31,22 @@ describe('configured redirects', () => {
     expect(res.headers.get('location')).toBe('/sign-in?error=access_denied');
   });
 
+  it("passes the provider's own error code to failureRedirect next to ours", async () => {
+    const browser = new Browser();
+    const login = await browser.request(stack.url('/auth/acme/login'));
+    const authorization = new URL(login.headers.get('location') as string);
+    // The provider answers the authorization request with an error of its own (RFC 6749 §4.1.2.1).
+    const back = new URL(authorization.searchParams.get('redirect_uri') as string);
+    back.searchParams.set('error', 'temporarily_unavailable');
+    back.searchParams.set('state', authorization.searchParams.get('state') as string);
+    back.searchParams.set('iss', stack.op.issuer);
+    const res = await browser.request(back);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(
+      '/sign-in?error=provider_error&provider_error=temporarily_unavailable',
+    );
+  });
+
   it('redirects an invalid state to failureRedirect?error=invalid_state', async () => {
     const res = await requestApp(stack).get('/auth/acme/callback?state=forged-state-value-0123456789&code=x');
     expect(res.headers.location).toBe('/sign-in?error=invalid_state');
