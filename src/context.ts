@@ -131,6 +131,11 @@ export function createContext(config: ResolvedConfig): RouterParts {
   const ownerLoginUrl = (provider: string, owner: string) =>
     owner === APP_OWNER ? `${loginUrl(provider)}?connect=app` : loginUrl(provider);
   const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
+  const events = new RouterEvents((event, err) =>
+    config.logger.error(`express-oauth-router: a listener of the ${event} event threw`, {
+      cause: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    }),
+  );
   const vault = config.keyring
     ? new TokenVault({
         repository:
@@ -144,14 +149,10 @@ export function createContext(config: ResolvedConfig): RouterParts {
         skewSeconds: config.refresh.skewSeconds,
         lockTtlMs: config.refresh.lockTtlMs,
         logger: config.logger,
+        events,
       })
     : undefined;
   const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
-  const events = new RouterEvents((event, err) =>
-    config.logger.error(`express-oauth-router: a listener of the ${event} event threw`, {
-      cause: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-    }),
-  );
   const context: RouterContext = {
     config,
     kvStore,

@@ -12,6 +12,7 @@ import type { TokenResponse } from '../client/token-response.js';
 import type { Keyring } from '../config/keyring.js';
 import type { Logger } from '../config/types.js';
 import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
+import type { RouterEvents } from '../events.js';
 import type { RefreshLock } from './refresh-lock.js';
 import { open, seal } from './sealing.js';
 import type { ConnectionInfo, ConnectionRecord, TokenRepository, TokenSet } from './types.js';
@@ -34,6 +35,8 @@ export interface TokenVaultOptions {
   /** How long one refresh may hold the lock; a dead holder blocks others at most this long. */
   lockTtlMs: number;
   logger: Logger;
+  /** Where refreshes, connection changes and revocations are told (the router's events). */
+  events?: RouterEvents;
   now?: () => number;
 }
 
@@ -80,7 +83,10 @@ export class TokenVault {
       const current = await this.#o.repository.get(userId, provider);
       const previous = current ? this.#tryOpen(current) : null;
       const record = this.#build(userId, provider, current, response, previous, requestedScopes);
-      if (await this.#o.repository.put(record, current?.version ?? null)) return;
+      if (await this.#o.repository.put(record, current?.version ?? null)) {
+        if (!current) this.#o.events?.emit('connectionCreated', { userId, provider });
+        return;
+      }
     }
     throw new OAuthRouterError(
       'internal_error',
@@ -163,8 +169,10 @@ export class TokenVault {
           revoked = await revokeToken(providerClient, tokens.refreshToken, 'refresh_token');
         if (tokens)
           revoked = (await revokeToken(providerClient, tokens.accessToken, 'access_token')) || revoked;
+        this.#o.events?.emit('revocation', { userId, provider, outcome: revoked ? 'ok' : 'not_supported' });
       } catch (err) {
         revoked = false;
+        this.#o.events?.emit('revocation', { userId, provider, outcome: 'failed' });
         this.#o.logger.warn(
           `express-oauth-router: ${provider}: token revocation failed; the connection is removed locally`,
           {
@@ -174,6 +182,7 @@ export class TokenVault {
       }
     }
     await this.#o.repository.delete(userId, provider);
+    this.#o.events?.emit('connectionRemoved', { userId, provider });
     return { revoked };
   }
 
@@ -240,8 +249,12 @@ export class TokenVault {
         // A new sign-in replaced the refresh token while we used the old one: not a reason to ask for reauth.
         if (latest && latest.version !== loaded.record.version) return null;
         await this.#markNeedsReauth(loaded.record);
-        throw this.#reauth(userId, provider, err);
+        const reauth = this.#reauth(userId, provider, err);
+        this.#tellRefreshFailed(userId, provider, 'needs_reauth', reauth);
+        this.#o.events?.emit('connectionNeedsReauth', { userId, provider });
+        throw reauth;
       }
+      this.#tellRefreshFailed(userId, provider, 'transient', err);
       throw err;
     }
     const record = this.#build(
@@ -253,6 +266,7 @@ export class TokenVault {
       loaded?.record.scopes ?? [],
     );
     const tokens = this.#openRecord(record);
+    this.#o.events?.emit('refresh', { userId, provider });
     if (!(await this.#o.repository.put(record, loaded?.record.version ?? null))) {
       // Fenced out: our lock expired and someone else wrote. These tokens are valid, so use them for this call,
       // but the stored record stays the newer writer's.
@@ -287,6 +301,22 @@ export class TokenVault {
     }
     if (record.status === 'needs_reauth') throw this.#reauth(userId, provider);
     return { record, tokens: this.#openRecord(record) };
+  }
+
+  #tellRefreshFailed(
+    userId: string,
+    provider: string,
+    reason: 'transient' | 'needs_reauth',
+    err: unknown,
+  ): void {
+    const error = err instanceof OAuthRouterError ? err : undefined;
+    this.#o.events?.emit('refreshFailed', {
+      userId,
+      provider,
+      reason,
+      code: error?.code ?? 'internal_error',
+      providerError: error?.providerError,
+    });
   }
 
   async #markNeedsReauth(record: ConnectionRecord): Promise<void> {

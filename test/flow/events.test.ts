@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OAuthRouterEventMap, OAuthRouterEventName } from '../../src/index.js';
+import { RedisTokenRepository } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import {
@@ -11,7 +12,7 @@ import {
   startStack,
   TEST_SECRET,
 } from '../helpers/stack.js';
-import { newKey, vaultRoutes } from '../helpers/vault.js';
+import { expireConnection, newKey, vaultRoutes } from '../helpers/vault.js';
 
 type Seen = {
   [K in OAuthRouterEventName]: { event: K; payload: OAuthRouterEventMap[K] };
@@ -98,6 +99,62 @@ describe('router.events', () => {
       { provider: 'acme', userId, kind: 'returning', app: false },
       { provider: 'other', userId, kind: 'linked', app: false },
     ]);
+  });
+
+  it('tells a connection created, refreshed, needing reauth, revoked and removed', async () => {
+    const repo = new RedisTokenRepository(redis.client(), 'events:');
+    const browser = new Browser();
+    seen.length = 0;
+    const res = await signInNoting(browser, { provider: 'acme', email: 'vault@example.test' });
+    const userId = ((await res.json()) as { user: { id: string } }).user.id;
+    expect(ofKind('connectionCreated')).toEqual([{ userId, provider: 'acme' }]);
+
+    await expireConnection(repo, userId);
+    const token = await browser.request(stack.url('/api/token'));
+    expect(token.status).toBe(200);
+    secrets.add(((await token.json()) as { token: string }).token);
+    expect(ofKind('refresh')).toEqual([{ userId, provider: 'acme' }]);
+
+    const revoked = await browser.request(stack.url('/api/disconnect'), { method: 'POST' });
+    expect(await revoked.json()).toEqual({ revoked: true });
+    expect(ofKind('revocation')).toEqual([{ userId, provider: 'acme', outcome: 'ok' }]);
+    expect(ofKind('connectionRemoved')).toEqual([{ userId, provider: 'acme' }]);
+
+    browser.jar.delete(new URL(stack.op.issuer).host);
+    await signInNoting(browser, { provider: 'acme', email: 'vault@example.test' });
+    await stack.op.revokeAll();
+    await expireConnection(repo, userId);
+    expect((await browser.request(stack.url('/api/token'))).status).toBe(401);
+    expect(ofKind('refreshFailed')).toEqual([
+      {
+        userId,
+        provider: 'acme',
+        reason: 'needs_reauth',
+        code: 'reauth_required',
+        providerError: 'invalid_grant',
+      },
+    ]);
+    expect(ofKind('connectionNeedsReauth')).toEqual([{ userId, provider: 'acme' }]);
+  });
+
+  it('tells a client that went over the rate limit', async () => {
+    const limited = await startStack({
+      redisUrl: redis.url,
+      router: { keyPrefix: 'events-rl:', rateLimit: { windowSeconds: 60, max: 1 } },
+    });
+    const events: unknown[] = [];
+    limited.router.events.on('rateLimited', (payload) => events.push(payload));
+    try {
+      const browser = new Browser();
+      await browser.request(limited.url('/auth/acme/login'));
+      const res = await browser.request(limited.url('/auth/acme/login'), {
+        headers: { accept: 'application/json' },
+      });
+      expect(res.status).toBe(429);
+      expect(events).toEqual([{ route: 'login' }]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('tells a failed sign-in with our code and the provider’s own error', async () => {
