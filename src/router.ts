@@ -42,6 +42,17 @@ export type OAuthRouter = RequestHandler & {
    */
   forUser(userId: string): ProviderAccess;
   /**
+   * Acts as the app itself with its app-level connections (one token for the whole app: a bot, a shared
+   * workspace account), made by an admin through `GET <mountPath>/<provider>/login?connect=app` when
+   * `hooks.allowAppConnection` allows it. Same guarantees as {@link OAuthRouter.forUser}.
+   * @returns The app's {@link ProviderAccess}.
+   * @example
+   * ```ts
+   * await auth.forApp().fetch('slack', 'https://slack.com/api/chat.postMessage', { method: 'POST', body });
+   * ```
+   */
+  forApp(): ProviderAccess;
+  /**
    * The configured providers with their login routes, to render sign-in buttons. Also served as JSON at
    * `GET <mountPath>/providers`.
    * @example
@@ -176,6 +187,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     },
     providers: listProviders,
     forUser: (userId: string) => context.providerAccess({ userId }),
+    forApp: () => context.providerAccess('app'),
     events: context.events,
     async clientCredentials(provider: string, scopes: string[] = []) {
       if (!context.vault)

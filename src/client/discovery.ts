@@ -39,7 +39,7 @@ export async function discover(
       issuer: endpoints.authorizationUrl.origin,
       authorization_endpoint: endpoints.authorizationUrl.href,
       token_endpoint: endpoints.tokenUrl.href,
-      userinfo_endpoint: endpoints.userinfoUrl.href,
+      userinfo_endpoint: endpoints.userinfoUrl?.href,
       revocation_endpoint: endpoints.revocationUrl?.href,
     };
   }

@@ -38,6 +38,8 @@ export async function identityClaims(
     }
     return claims;
   }
+  // An integration-only provider has no profile endpoint: its login connects an API to a signed-in user.
+  if (!provider.endpoints.userinfoUrl) return {};
   const get: ProviderGet = (url) => getJson(config, tokens.access_token, url, provider.name);
   const userinfoUrl = provider.endpoints.userinfoUrl.href;
   const claims = (await get(userinfoUrl)) as Record<string, unknown>;

@@ -111,7 +111,11 @@ export const REFRESH_KEYS = optionKeys<RefreshOptions>({ skewSeconds: true, lock
 export const ACCOUNT_KEYS = optionKeys<AccountOptions>({ linkBy: true, onEmailConflict: true });
 
 /** Options of `hooks`. */
-export const HOOK_KEYS = optionKeys<HookOptions>({ onSignIn: true, findOrCreateUser: true });
+export const HOOK_KEYS = optionKeys<HookOptions>({
+  onSignIn: true,
+  findOrCreateUser: true,
+  allowAppConnection: true,
+});
 
 /** Options of `tokenEncryption`. */
 export const TOKEN_ENCRYPTION_KEYS = optionKeys<TokenEncryptionOptions>({ keys: true, current: true });

@@ -122,7 +122,7 @@ export function resolveHooks(
 ): ResolvedConfig['hooks'] {
   if (input === undefined) return {};
   if (typeof input !== 'object' || input === null) {
-    problems.push('hooks must be an object: { onSignIn?, findOrCreateUser? }');
+    problems.push('hooks must be an object: { onSignIn?, findOrCreateUser?, allowAppConnection? }');
     return {};
   }
   rejectUnknownKeys(input, HOOK_KEYS, 'hooks.', problems);

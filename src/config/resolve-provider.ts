@@ -90,6 +90,10 @@ function resolveProvider(
     }
   }
 
+  // Asking for offline_access means the app wants to act later without the user: that is integration mode.
+  const mode =
+    options.mode ?? (options.scopes?.includes('offline_access') ? 'integration' : DEFAULTS.provider.mode);
+  let connectOnly = false;
   const kind =
     preset?.kind ??
     (options.issuer !== undefined || options.authorizationUrl === undefined ? 'oidc' : 'oauth2');
@@ -118,15 +122,25 @@ function resolveProvider(
     };
     const authorizationUrl = url('authorizationUrl', true);
     const tokenUrl = url('tokenUrl', true);
-    const userinfoUrl = url('userinfoUrl', true);
+    // Without a profile endpoint an integration provider signs nobody in: it connects an API to the signed-in user.
+    connectOnly = mode === 'integration' && (options.userinfoUrl ?? preset?.userinfoUrl) === undefined;
+    if (!connectOnly && (options.userinfoUrl ?? preset?.userinfoUrl) === undefined) {
+      problems.push(
+        `${at}.userinfoUrl is required for a plain OAuth 2.0 provider used to sign in: set it to the endpoint that returns the user's profile, or set ${at}.mode to "integration" to use this provider only to connect its API for a signed-in user`,
+      );
+    }
+    const userinfoUrl = url('userinfoUrl', false);
     const revocationUrl = url('revocationUrl', false);
-    if (!preset && typeof options.profile !== 'function') {
+    if (connectOnly && options.profile !== undefined) {
+      problems.push(
+        `${at}.profile has nothing to map without ${at}.userinfoUrl: set userinfoUrl to sign people in with this provider, or remove profile`,
+      );
+    } else if (!preset && !connectOnly && typeof options.profile !== 'function') {
       problems.push(
         `${at}.profile is required for a plain OAuth 2.0 provider: a function mapping its userinfo answer to { providerAccountId, email, emailVerified, name, avatarUrl }`,
       );
     }
-    if (authorizationUrl && tokenUrl && userinfoUrl)
-      endpoints = { authorizationUrl, tokenUrl, userinfoUrl, revocationUrl };
+    if (authorizationUrl && tokenUrl) endpoints = { authorizationUrl, tokenUrl, userinfoUrl, revocationUrl };
   }
 
   if (typeof options.clientId !== 'string' || options.clientId === '') {
@@ -152,9 +166,6 @@ function resolveProvider(
     );
   }
 
-  // Asking for offline_access means the app wants to act later without the user: that is integration mode.
-  const mode =
-    options.mode ?? (options.scopes?.includes('offline_access') ? 'integration' : DEFAULTS.provider.mode);
   if (mode !== 'signin' && mode !== 'integration')
     problems.push(`${at}.mode must be "signin" or "integration"`);
   const presetScopes =
@@ -232,6 +243,7 @@ function resolveProvider(
     fetchUserInfo: options.fetchUserInfo ?? DEFAULTS.provider.fetchUserInfo,
     displayName: options.displayName ?? preset?.displayName ?? name,
     mode,
+    connectOnly,
     revokeOnLogout: options.revokeOnLogout ?? DEFAULTS.provider.revokeOnLogout,
     redirectUri: `${base}${mountPath}/${name}/callback`,
     allowInsecureRequests: [issuer, endpoints?.authorizationUrl, endpoints?.tokenUrl].some(

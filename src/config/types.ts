@@ -24,11 +24,18 @@ export interface ProviderOptions extends PresetOptions {
   authorizationUrl?: string;
   /** Plain OAuth 2.0: the token endpoint. */
   tokenUrl?: string;
-  /** Plain OAuth 2.0: where the profile is read with the access token. */
+  /**
+   * Plain OAuth 2.0: where the profile is read with the access token. Optional with `mode: 'integration'`: a
+   * provider without one (many SaaS APIs) signs nobody in; its login only connects the API to the signed-in user
+   * (nobody signed in: `unauthenticated`), and needs no `profile`.
+   */
   userinfoUrl?: string;
   /** Plain OAuth 2.0: the RFC 7009 revocation endpoint, if any. */
   revocationUrl?: string;
-  /** Maps the provider's profile answer (plain OAuth 2.0) or claims (OIDC) to the normalised profile. */
+  /**
+   * Maps the provider's profile answer (plain OAuth 2.0) or claims (OIDC) to the normalised profile. Required for a
+   * plain OAuth 2.0 provider with a `userinfoUrl`; not used by one without (integration only).
+   */
   profile?: (raw: Record<string, unknown>) => MappedProfile;
   /** Body encoding of token requests: `form` (RFC 6749) or `json` for providers that want it. Default: the preset's, or form. */
   tokenRequestFormat?: 'form' | 'json';
@@ -298,6 +305,19 @@ export interface HookOptions {
     profile: Profile,
     context: { currentUserId: string | undefined },
   ) => AppUser | Promise<AppUser>;
+  /**
+   * Allows app-level connections: a signed-in user for whom this returns `true` may connect a provider in
+   * integration mode for the whole app at `GET <mountPath>/<provider>/login?connect=app` (its tokens then serve
+   * `router.forApp()`, replacing the app's previous connection to that provider). Asked at the login and again at
+   * the callback. Without it, `connect=app` is refused with `sign_in_denied`.
+   *
+   * Security: the app's connection acts for everyone; allow only your admins.
+   * @example
+   * ```ts
+   * allowAppConnection: ({ user }) => user.email === 'ops@acme.example' && user.emailVerified,
+   * ```
+   */
+  allowAppConnection?: (attempt: { user: OAuthUser; provider: string }) => boolean | Promise<boolean>;
 }
 
 /** Account linking policy. */
@@ -328,11 +348,16 @@ export interface ResolvedOidcProvider extends ResolvedProviderBase {
   issuer: URL;
 }
 
-/** A plain OAuth 2.0 provider: fixed endpoints, the profile read from `userinfoUrl`. */
+/** A plain OAuth 2.0 provider: fixed endpoints, the profile read from `userinfoUrl` (when it signs people in). */
 export interface ResolvedOAuth2Provider extends ResolvedProviderBase {
   kind: 'oauth2';
-  /** The configured endpoints (there is no discovery). */
-  endpoints: { authorizationUrl: URL; tokenUrl: URL; userinfoUrl: URL; revocationUrl: URL | undefined };
+  /** The configured endpoints (there is no discovery); no `userinfoUrl` when the provider only connects an API. */
+  endpoints: {
+    authorizationUrl: URL;
+    tokenUrl: URL;
+    userinfoUrl: URL | undefined;
+    revocationUrl: URL | undefined;
+  };
 }
 
 /** What every resolved provider has, whatever its kind. */
@@ -381,6 +406,11 @@ export interface ResolvedProviderBase {
   fetchUserInfo: boolean;
   displayName: string;
   mode: 'signin' | 'integration';
+  /**
+   * Signs nobody in: an integration-only plain OAuth 2.0 provider without a profile endpoint, whose login connects
+   * the API to the user signed in when it started.
+   */
+  connectOnly: boolean;
   revokeOnLogout: boolean;
   /** Absolute callback URL registered at the provider. */
   redirectUri: string;

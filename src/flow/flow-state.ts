@@ -28,6 +28,8 @@ export interface FlowState {
   appRedirect?: string;
   /** S256 challenge of the app's verifier, binding the exchange code to the app instance that asked. */
   appChallenge?: string;
+  /** `app`: the login connects the provider for the app itself (its tokens are the app's), signing nobody in. */
+  connect?: 'app';
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -44,6 +46,7 @@ export interface MintFlowStateInput {
   extraScopes: string[];
   appRedirect?: string;
   appChallenge?: string;
+  connect?: 'app';
 }
 
 /**
@@ -62,6 +65,7 @@ export async function mintFlowState(input: MintFlowStateInput): Promise<Authoriz
     extraScopes: input.extraScopes,
     appRedirect: input.appRedirect,
     appChallenge: input.appChallenge,
+    connect: input.connect,
     createdAt: Date.now(),
   };
   await input.store.set(

@@ -12,6 +12,7 @@ import { readSession } from '../session/cookie-session.js';
 import type { OAuthSessionData } from '../types/augment.js';
 import { signInUser } from '../users/sign-in-user.js';
 import type { OAuthUser } from '../users/types.js';
+import { finishConnection, grantedScopes } from './connect.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
 
@@ -33,6 +34,11 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       provider,
       bindingId: readBindingId(req, config),
     });
+    // A connection, not a sign-in: the app's own (connect=app), or an API connected to the signed-in user.
+    if (flow.connect === 'app' || providerClient.provider.connectOnly) {
+      await finishConnection(req, res, context, providerClient, params, flow);
+      return;
+    }
     const complete = async () => {
       const result = await exchangeCode(providerClient, params, flow.secrets);
       const preset = presetOf(providerClient.provider);
@@ -118,15 +124,6 @@ function logAppFlowError(context: RouterContext, err: OAuthRouterError): void {
     code: err.code,
     cause,
   });
-}
-
-/**
- * The scopes a token response says were granted: space-separated (RFC 6749 §3.3), and split on the preset's
- * `grantedScopeSeparator` too for providers that list them another way.
- */
-function grantedScopes(scope: string, separator: string | undefined): string[] {
-  const parts = separator ? scope.split(separator) : [scope];
-  return parts.flatMap((part) => part.split(/\s+/)).filter(Boolean);
 }
 
 /**

@@ -7,6 +7,7 @@ import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { mintFlowState } from '../flow/flow-state.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import { ensureBindingId } from '../session/binding-cookie.js';
+import { checkConnection, parseConnect } from './connect.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
 
@@ -25,6 +26,10 @@ export function loginRoute(context: RouterContext): RequestHandler {
       req.query.codeChallenge,
       config.appCallbacks?.allowedRedirects,
     );
+    const connect = parseConnect(req.query.connect);
+    if (connect === 'app' || providerClient.provider.connectOnly) {
+      await checkConnection(context, providerClient.provider, connect, req.user, app !== undefined);
+    }
     // Discover before writing anything, so an unreachable provider leaves no state behind.
     await providerClient.configuration();
     const bindingId = ensureBindingId(req, res, config);
@@ -40,6 +45,7 @@ export function loginRoute(context: RouterContext): RequestHandler {
       extraScopes,
       appRedirect: app?.redirect,
       appChallenge: app?.challenge,
+      connect,
     });
     const url = await buildAuthorizationUrl(
       providerClient,

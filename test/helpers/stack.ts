@@ -176,6 +176,8 @@ export interface AuthorizeOptions {
   name?: string;
   emailVerified?: boolean;
   returnTo?: string;
+  /** More query parameters of the login route (e.g. `{ connect: 'app' }`). */
+  query?: Record<string, string>;
   /** Press "Cancel" on the provider's login form. */
   deny?: boolean;
 }
@@ -192,6 +194,7 @@ export async function authorize(
   const provider = options.provider ?? 'acme';
   const login = new URL(stack.url(`${stack.mountPath}/${provider}/login`));
   if (options.returnTo !== undefined) login.searchParams.set('returnTo', options.returnTo);
+  for (const [key, value] of Object.entries(options.query ?? {})) login.searchParams.set(key, value);
   const start = await browser.request(login);
   if (start.status !== 302) throw new Error(`login answered ${start.status}: ${await start.text()}`);
   const authorizationUrl = new URL(start.headers.get('location') as string);
