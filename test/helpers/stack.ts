@@ -96,19 +96,33 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const providers = options.providers?.(op.issuer) ?? {
     acme: { issuer: op.issuer, clientId: 'acme-app', clientSecret: CLIENT_SECRET },
   };
-  const router = oauthRouter({
-    baseUrl,
-    redis: options.redisUrl,
-    session: { secret: TEST_SECRET },
-    providers,
-    // Tests sign in many times a second from 127.0.0.1; test/security/rate-limit.test.ts turns it on.
-    rateLimit: false,
-    logger: {
-      warn: (message, details) => logs.push({ level: 'warn', message, details }),
-      error: (message, details) => logs.push({ level: 'error', message, details }),
-    },
-    ...options.router,
-  });
+  // A configuration the router refuses must not leave the server and provider of this stack running (jest would
+  // then never exit).
+  const router = (() => {
+    try {
+      return oauthRouter(routerOptions());
+    } catch (err) {
+      server.close();
+      stopTls();
+      if (!options.sharedOp) void op.close();
+      throw err;
+    }
+  })();
+  function routerOptions(): Parameters<typeof oauthRouter>[0] {
+    return {
+      baseUrl,
+      redis: options.redisUrl,
+      session: { secret: TEST_SECRET },
+      providers,
+      // Tests sign in many times a second from 127.0.0.1; test/security/rate-limit.test.ts turns it on.
+      rateLimit: false,
+      logger: {
+        warn: (message, details) => logs.push({ level: 'warn', message, details }),
+        error: (message, details) => logs.push({ level: 'error', message, details }),
+      },
+      ...options.router,
+    };
+  }
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(router);
