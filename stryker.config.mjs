@@ -3,18 +3,22 @@
 // mutant that changes nothing observable (equivalent), which the closing note of the run should name.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: [
-    'src/flow/return-to.ts',
-    'src/flow/app-redirect.ts',
-    'src/config/app-callback-url.ts',
-    'src/flow/flow-state.ts',
-    'src/session/binding-cookie.ts',
-    'src/session/app-sessions.ts',
-    'src/tokens/sealing.ts',
-    'src/config/keyring.ts',
-    'src/middleware/same-origin.ts',
-    'src/session/session-cookie.ts',
-  ],
+  // MUTATE=<comma-separated files> runs a subset (reports then go to reports/mutation/<REPORT>.json).
+  mutate: process.env.MUTATE
+    ? process.env.MUTATE.split(',')
+    : [
+        'src/flow/return-to.ts',
+        'src/flow/app-redirect.ts',
+        'src/config/app-callback-url.ts',
+        'src/flow/flow-state.ts',
+        'src/session/binding-cookie.ts',
+        'src/session/app-sessions.ts',
+        'src/tokens/sealing.ts',
+        'src/config/keyring.ts',
+        'src/middleware/same-origin.ts',
+        'src/session/session-cookie.ts',
+      ],
+
   testRunner: 'jest',
   testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
   jest: {
@@ -40,7 +44,7 @@ export default {
   ignoreStatic: process.env.MUTATION_STATIC !== '1',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: `reports/mutation/${process.env.REPORT ?? 'mutation'}.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
