@@ -4,7 +4,6 @@ import type { RouterContext } from '../context.js';
 import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { consumeFlowState } from '../flow/flow-state.js';
 import { quoteForLog } from '../internal/log-text.js';
-import { isPageNavigation } from '../internal/page-navigation.js';
 import { presetOf } from '../providers/index.js';
 import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
@@ -14,7 +13,7 @@ import { signInUser } from '../users/sign-in-user.js';
 import type { OAuthUser } from '../users/types.js';
 import { finishConnection, grantedScopes } from './connect.js';
 import { providerFor } from './provider-param.js';
-import { sendRedirect } from './send-redirect.js';
+import { landAfterLogin, sendRedirect } from './send-redirect.js';
 
 /**
  * `GET|POST /:provider/callback`: consumes the state (single use, this browser, this provider), exchanges the
@@ -72,14 +71,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
     // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
     // root. API clients (and a JSON-preferring Accept) get { user }.
-    const target =
-      flow.returnTo ??
-      config.successRedirect ??
-      (isPageNavigation(req, ['GET', 'POST']) ? config.baseUrl.pathname : undefined);
-    if (target) {
-      sendRedirect(res, req.method === 'POST' ? 303 : 302, target);
-      return;
-    }
+    if (landAfterLogin(req, res, config, flow.returnTo)) return;
     res.status(200).json({ user });
   };
 }

@@ -5,12 +5,11 @@ import type { ResolvedProvider } from '../config/types.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import type { consumeFlowState } from '../flow/flow-state.js';
-import { isPageNavigation } from '../internal/page-navigation.js';
 import { presetOf } from '../providers/index.js';
 import { readSession } from '../session/cookie-session.js';
 import { APP_OWNER, isUserOwner } from '../tokens/provider-access.js';
 import type { OAuthUser } from '../users/types.js';
-import { sendRedirect } from './send-redirect.js';
+import { landAfterLogin } from './send-redirect.js';
 
 /**
  * Connections that are not sign-ins: a login that only stores a provider's tokens, for the signed-in user (an
@@ -119,14 +118,7 @@ export async function finishConnection(
     session.scopes = { ...session.scopes, [provider.name]: granted };
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
   }
-  const target =
-    flow.returnTo ??
-    config.successRedirect ??
-    (isPageNavigation(req, ['GET', 'POST']) ? config.baseUrl.pathname : undefined);
-  if (target) {
-    sendRedirect(res, req.method === 'POST' ? 303 : 302, target);
-    return;
-  }
+  if (landAfterLogin(req, res, config, flow.returnTo)) return;
   res
     .status(200)
     .json({ connected: { provider: provider.name, owner: owner === APP_OWNER ? 'app' : 'user' } });
