@@ -12,15 +12,27 @@ const consoleLogger: Logger = {
  * drive the operator's terminal, whichever logger the app gave.
  *
  * @param logger - The app's `logger` option, if any.
- * @returns A logger that escapes every message and detail before passing it on.
+ * @returns A logger that escapes every message and detail before passing it on; `debug` and `info` go nowhere
+ *   unless the app's logger has them.
  * @example
  * ```ts
  * resolveLogger(undefined).warn('express-oauth-router: redis is not set');
  * ```
  */
-export function resolveLogger(logger: Logger | undefined): Logger {
+export function resolveLogger(logger: Logger | undefined): Required<Logger> {
   const target = logger ?? consoleLogger;
+  // Success stays quiet unless the app's logger asks for it: the default console has no debug or info here.
+  const debug = target.debug?.bind(target);
+  const info = target.info?.bind(target);
   return {
+    debug: (message, details) =>
+      details
+        ? debug?.(escapeControlCharacters(message), escapeLogDetails(details))
+        : debug?.(escapeControlCharacters(message)),
+    info: (message, details) =>
+      details
+        ? info?.(escapeControlCharacters(message), escapeLogDetails(details))
+        : info?.(escapeControlCharacters(message)),
     warn: (message, details) =>
       details
         ? target.warn(escapeControlCharacters(message), escapeLogDetails(details))

@@ -120,6 +120,13 @@ export interface SessionOptions {
 
 /** Minimal logger; by default warnings and errors go to the console, without secrets or stacks. */
 export interface Logger {
+  /**
+   * Detail for debugging a deployment (each refresh). Optional: without it (and with the default console logger)
+   * nothing is written, so a working app stays quiet.
+   */
+  debug?(message: string, details?: Record<string, unknown>): void;
+  /** What happened, when it went well (a sign-in, a logout). Optional, and quiet by default like `debug`. */
+  info?(message: string, details?: Record<string, unknown>): void;
   /** Something is unsafe or degraded but the request can go on. */
   warn(message: string, details?: Record<string, unknown>): void;
   /** A request failed on our side or the provider's. */
@@ -449,7 +456,8 @@ export interface ResolvedConfig {
   stateTtlSeconds: number;
   kvStore: KvStore | undefined;
   userRepository: UserRepository | undefined;
-  logger: Logger;
+  /** The app's logger (or the console) behind the escaping layer; `debug` and `info` may go nowhere. */
+  logger: Required<Logger>;
   accounts: { linkBy: 'verified-email' | 'none'; onEmailConflict: 'error' | 'create' };
   hooks: HookOptions;
   rateLimit: { windowSeconds: number; max: number } | false;

@@ -69,6 +69,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
     context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
+    config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
     // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
     // root. API clients (and a JSON-preferring Accept) get { user }.
     if (landAfterLogin(req, res, config, flow.returnTo)) return;
@@ -98,6 +99,11 @@ async function finishAppFlow(
     const { user, kind } = await complete();
     target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge));
     context.events.emit('signIn', { provider, userId: user.id, kind, app: true });
+    context.config.logger.info('express-oauth-router: signed in (app session)', {
+      provider,
+      userId: user.id,
+      kind,
+    });
   } catch (err) {
     const error = toOAuthRouterError(err);
     logAppFlowError(context, error);

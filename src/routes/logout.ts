@@ -38,6 +38,7 @@ export function logoutRoute(context: RouterContext): RequestHandler {
       );
     }
     if (userId || family) {
+      config.logger.info('express-oauth-router: signed out', { userId, app: family !== undefined });
       context.events.emit('logout', {
         userId,
         provider: typeof req.params.provider === 'string' ? req.params.provider : undefined,

@@ -267,6 +267,10 @@ export class TokenVault {
     );
     const tokens = this.#openRecord(record);
     this.#o.events?.emit('refresh', { userId, provider });
+    this.#o.logger.debug?.('express-oauth-router: refreshed the tokens of a connection', {
+      provider,
+      userId,
+    });
     if (!(await this.#o.repository.put(record, loaded?.record.version ?? null))) {
       // Fenced out: our lock expired and someone else wrote. These tokens are valid, so use them for this call,
       // but the stored record stays the newer writer's.
