@@ -24,9 +24,7 @@ export class RedisSessionStore extends RedisStore {
 
   // The base class's signature: the callback is optional, and the promise settles with what it returned.
   override get(sid: string, callback?: StoreCallback): Promise<unknown> {
-    const read = this.#redis.get(this.prefix + sid).then(parseSession, (err: unknown) => {
-      throw asStoreError(err);
-    });
+    const read = this.#redis.get(this.prefix + sid).then(parseSession, rethrowAsStoreError);
     return callback
       ? read.then(
           (data) => callback(null, data),
@@ -38,15 +36,11 @@ export class RedisSessionStore extends RedisStore {
   // A write or destroy that fails because Redis is down answers 503 store_unavailable like every other store
   // access, rather than a bare ioredis error.
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): Promise<unknown> {
-    return super.set(sid, sess, mapError(callback)).catch((err: unknown) => {
-      throw asStoreError(err);
-    });
+    return super.set(sid, sess, mapError(callback)).catch(rethrowAsStoreError);
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): Promise<unknown> {
-    return super.destroy(sid, mapError(callback)).catch((err: unknown) => {
-      throw asStoreError(err);
-    });
+    return super.destroy(sid, mapError(callback)).catch(rethrowAsStoreError);
   }
 }
 
@@ -56,4 +50,9 @@ function mapError(callback: ((err?: unknown) => void) | undefined) {
 
 function parseSession(json: string | null): SessionData | null {
   return json ? (JSON.parse(json) as SessionData) : null;
+}
+
+// One function for every read, not a closure per request: the read is on every signed-in request's path.
+function rethrowAsStoreError(err: unknown): never {
+  throw asStoreError(err);
 }
