@@ -346,3 +346,49 @@ export class SignInDeniedError extends OAuthRouterError {
     return this.#publicMessage;
   }
 }
+
+/**
+ * A provider API refused the call for want of a scope the user never granted (RFC 6750 §3.1
+ * `insufficient_scope`, GitHub's accepted-scopes headers, Google's `ACCESS_TOKEN_SCOPE_INSUFFICIENT`). Send the
+ * user to `loginUrl` to grant them (incremental consent); nothing was changed.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof InsufficientScopeError) return res.redirect(err.loginUrl); throw err; }
+ * ```
+ */
+export class InsufficientScopeError extends OAuthRouterError {
+  /** The scopes the provider said the call needs (empty when it did not say which). */
+  readonly missingScopes: string[];
+  /** The login route that asks the provider for them, relative to the app's origin. */
+  readonly loginUrl: string;
+
+  /**
+   * @param provider - The provider whose API refused.
+   * @param missingScopes - What it asked for.
+   * @param loginUrl - The login route asking for them.
+   */
+  constructor(provider: string, missingScopes: string[], loginUrl: string) {
+    super('insufficient_scope', `${provider}: the API call needs scopes the user has not granted`, {
+      provider,
+    });
+    this.name = 'InsufficientScopeError';
+    this.missingScopes = missingScopes;
+    this.loginUrl = loginUrl;
+  }
+
+  override toJSON(): {
+    error: ErrorCode;
+    message: string;
+    provider: string;
+    missingScopes: string[];
+    loginUrl: string;
+  } {
+    return {
+      ...super.toJSON(),
+      provider: this.provider as string,
+      missingScopes: this.missingScopes,
+      loginUrl: this.loginUrl,
+    };
+  }
+}

@@ -44,6 +44,7 @@ export {
   AccountMismatchError,
   ConfigError,
   type ErrorCode,
+  InsufficientScopeError,
   OAuthRouterError,
   type OAuthRouterErrorOptions,
   ReauthRequiredError,

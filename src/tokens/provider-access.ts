@@ -5,7 +5,7 @@
  */
 import { isLoopback } from '../config/checks.js';
 import type { ResolvedProvider } from '../config/types.js';
-import { OAuthRouterError } from '../errors.js';
+import { InsufficientScopeError, OAuthRouterError } from '../errors.js';
 import type { ConnectionInfo } from './types.js';
 import type { TokenVault } from './vault.js';
 
@@ -78,8 +78,10 @@ export class ProviderAccess {
    * @param provider - The connected provider.
    * @param url - An https URL (http only on loopback), so the token never travels in clear text.
    * @param init - As for `fetch`.
-   * @returns The provider's response, whatever its status.
+   * @returns The provider's response, whatever its status, except a refusal for a missing scope.
    * @throws ReauthRequiredError when the connection must be made again (its `loginUrl` does that).
+   * @throws InsufficientScopeError on a 403 that says a scope is missing (RFC 6750 `insufficient_scope`,
+   *   GitHub's `X-Accepted-OAuth-Scopes`, Google's `ACCESS_TOKEN_SCOPE_INSUFFICIENT`); its `loginUrl` asks for them.
    * @throws OAuthRouterError `not_connected` when there is no connection to `provider`.
    * @example
    * ```ts
@@ -91,11 +93,23 @@ export class ProviderAccess {
     const { vault, owner } = this.#parts;
     const token = await vault.accessToken(owner, provider);
     const first = await fetch(target, withBearer(init, token));
-    if (first.status !== 401 || !isReplayable(init.body)) return first;
+    if (first.status !== 401 || !isReplayable(init.body)) return this.#checkScope(provider, first);
     const renewed = await vault.accessToken(owner, provider, token);
     if (renewed === token) return first;
     await first.body?.cancel();
-    return fetch(target, withBearer(init, renewed));
+    return this.#checkScope(provider, await fetch(target, withBearer(init, renewed)));
+  }
+
+  async #checkScope(provider: string, res: Response): Promise<Response> {
+    if (res.status !== 403) return res;
+    const missing = await missingScopes(res);
+    if (!missing) return res;
+    await res.body?.cancel();
+    const base = this.#parts.loginUrl(provider);
+    const loginUrl = missing.length
+      ? `${base}${base.includes('?') ? '&' : '?'}scope=${encodeURIComponent(missing.join(' '))}`
+      : base;
+    throw new InsufficientScopeError(provider, missing, loginUrl);
   }
 
   /**
@@ -194,4 +208,35 @@ function withBearer(init: RequestInit, token: string): RequestInit {
 // A stream can be read once; everything else fetch accepts can be sent again for the retry.
 function isReplayable(body: RequestInit['body']): boolean {
   return body === undefined || body === null || !(body instanceof ReadableStream);
+}
+
+/**
+ * The scopes a 403 says are missing, or undefined when it is not about scopes (a rate limit, a forbidden
+ * resource). An empty list: a scope is missing but the provider did not say which.
+ */
+async function missingScopes(res: Response): Promise<string[] | undefined> {
+  // RFC 6750 §3.1: WWW-Authenticate: Bearer error="insufficient_scope", scope="the scopes needed".
+  const challenge = res.headers.get('www-authenticate') ?? '';
+  if (/error="?insufficient_scope"?/i.test(challenge)) {
+    return (/scope="([^"]*)"/i.exec(challenge)?.[1] ?? '').split(/[\s,]+/).filter(Boolean);
+  }
+  // GitHub: the scopes that would do (any one) and the ones the token has, on every API answer.
+  const accepted = scopeList(res.headers.get('x-accepted-oauth-scopes'));
+  const granted = scopeList(res.headers.get('x-oauth-scopes'));
+  if (accepted.length && res.headers.has('x-oauth-scopes') && !accepted.some((s) => granted.includes(s))) {
+    return accepted;
+  }
+  // Google APIs: a JSON error whose details carry this reason.
+  if (res.headers.get('content-type')?.includes('json')) {
+    const text = await res.clone().text();
+    if (text.includes('ACCESS_TOKEN_SCOPE_INSUFFICIENT')) return [];
+  }
+  return undefined;
+}
+
+function scopeList(header: string | null): string[] {
+  return (header ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
