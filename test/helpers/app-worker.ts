@@ -7,25 +7,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { oauthRouter, requireAuth } from '../../src/index.js';
 import { vaultRoutes } from './vault.js';
+import { workerRouterOptions } from './worker-router.js';
 import type { WorkerConfig } from './workers.js';
 
 const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}') as WorkerConfig;
-const router = oauthRouter({
-  baseUrl: config.baseUrl,
-  redis: config.redisUrl,
-  session: { secret: config.secret, secure: false },
-  providers: {
-    acme: {
-      issuer: config.issuer,
-      clientId: 'acme-app',
-      clientSecret: config.clientSecret,
-      mode: 'integration',
-    },
-  },
-  tokenEncryption: { keys: { k1: config.key }, current: 'k1' },
-  rateLimit: false,
-  logger: { warn: () => {}, error: (m) => process.stderr.write(`${m}\n`) },
-});
+const router = oauthRouter(workerRouterOptions(config));
 const app = express();
 app.use(router);
 vaultRoutes(() => `${config.issuer}/me`)(app);

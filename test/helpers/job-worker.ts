@@ -6,6 +6,7 @@
 import '../../dev-provider/url-parse-polyfill.js';
 import { createInterface } from 'node:readline';
 import { oauthRouter } from '../../src/index.js';
+import { workerRouterOptions } from './worker-router.js';
 import type { WorkerConfig } from './workers.js';
 
 export interface JobConfig extends WorkerConfig {
@@ -15,21 +16,7 @@ export interface JobConfig extends WorkerConfig {
 }
 
 const config = JSON.parse(process.env.JOB_CONFIG ?? '{}') as JobConfig;
-const router = oauthRouter({
-  baseUrl: config.baseUrl,
-  redis: config.redisUrl,
-  session: { secret: config.secret, secure: false },
-  providers: {
-    acme: {
-      issuer: config.issuer,
-      clientId: 'acme-app',
-      clientSecret: config.clientSecret,
-      mode: 'integration',
-    },
-  },
-  tokenEncryption: { keys: { k1: config.key }, current: 'k1' },
-  logger: { warn: () => {}, error: (m) => process.stderr.write(`${m}\n`) },
-});
+const router = oauthRouter(workerRouterOptions(config));
 process.stdout.write('READY\n');
 const lines = createInterface({ input: process.stdin });
 lines.once('line', async () => {
