@@ -39,7 +39,15 @@ export function signInPage(providers: ProviderLink[], notice?: string): string {
   );
 }
 
-/** The dashboard: the user, their connections, a reconnect banner, the API demo and sign-out. */
+/** What each health word means, as a tooltip. */
+const HEALTH: Record<ConnectionInfo['health'], string> = {
+  ok: 'Usable, and renewed automatically when it expires',
+  needs_reauth: 'The provider refused the refresh token: reconnect',
+  no_refresh_token: 'The provider sent no refresh token: it stops working when the token expires',
+  refresh_failing: 'The last refresh failed for a transient reason; the next call tries again',
+};
+
+/** The dashboard: the user, their connections with their health, a reconnect banner, the API demo and sign-out. */
 export function dashboardPage(
   user: OAuthUser,
   connections: ConnectionInfo[],
@@ -55,12 +63,15 @@ export function dashboardPage(
         `<div class="banner" id="reconnect-banner">Your connection to ${esc(nameOf(c.provider))} has expired. <a class="button" id="reconnect-${esc(c.provider)}" href="${esc(loginOf(c.provider))}?returnTo=%2F">Reconnect ${esc(nameOf(c.provider))}</a></div>`,
     )
     .join('');
+  const when = (date: Date | null) => (date ? esc(date.toISOString()) : '—');
   const rows = connections
     .map(
       (
         c,
       ) => `<tr><td>${esc(nameOf(c.provider))}</td><td class="status" data-provider="${esc(c.provider)}">${esc(c.status)}</td>
-<td>${esc(c.scopes.join(' '))}</td><td>${c.expiresAt ? esc(c.expiresAt.toISOString()) : '—'}</td>
+<td class="health" data-provider="${esc(c.provider)}" title="${esc(HEALTH[c.health])}">${esc(c.health)}</td>
+<td>${esc(c.scopes.join(' '))}</td><td>${when(c.expiresAt)}</td><td>${c.hasRefreshToken === null ? '?' : c.hasRefreshToken ? 'yes' : 'no'}</td>
+<td>${when(c.lastRefreshAt)}</td><td>${c.lastError ? `${esc(c.lastError.code)}${c.lastError.providerError ? ` (${esc(c.lastError.providerError)})` : ''} at ${when(c.lastError.at)}` : '—'}</td>
 <td><form method="post" action="/connections/${esc(c.provider)}/disconnect"><button class="button" type="submit">Disconnect</button></form></td></tr>`,
     )
     .join('');
@@ -75,7 +86,7 @@ export function dashboardPage(
   return layout(`${notice}${banners}
 <p id="greeting">Signed in as <b>${esc(user.name ?? user.email ?? user.id)}</b>${user.email ? ` (${esc(user.email)}${user.emailVerified ? ', verified' : ''})` : ''}.</p>
 <h2>Connected accounts</h2>
-<table><thead><tr><th>Provider</th><th>Status</th><th>Scopes</th><th>Token expires</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table>
+<table><thead><tr><th>Provider</th><th>Status</th><th>Health</th><th>Scopes</th><th>Token expires</th><th>Refresh token</th><th>Last refresh</th><th>Last error</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="9">None yet.</td></tr>'}</tbody></table>
 <p>${connect}</p>
 <h2>Call a provider API as this user</h2>
 <p><a class="button" id="api-demo" href="/api-demo">Call the API</a> <span class="note">(through <code>req.oauth.fetch</code>, refreshing the token when needed)</span></p>

@@ -29,6 +29,11 @@ export interface OAuthRouterEventMap {
   };
   /** A connection was stored for the first time (integration mode, or a reconnect after removal). */
   connectionCreated: { userId: string; provider: string };
+  /**
+   * A grant came without a refresh token, and none was held: the connection works until its access token
+   * expires, then needs the user again. The log line next to it names the usual cause for the provider.
+   */
+  refreshTokenMissing: { userId: string; provider: string };
   /** A connection was removed (disconnect). */
   connectionRemoved: { userId: string; provider: string };
   /** A connection was marked as needing the user to sign in again. */

@@ -65,6 +65,14 @@ export type {
 export { type OAuthRouter, oauthRouter } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
 export { type DisconnectOptions, ProviderAccess } from './tokens/provider-access.js';
-export type { ConnectionInfo, ConnectionRecord, ConnectionStatus, TokenRepository } from './tokens/types.js';
+export type {
+  ConnectionErrorRecord,
+  ConnectionHealth,
+  ConnectionHealthRecord,
+  ConnectionInfo,
+  ConnectionRecord,
+  ConnectionStatus,
+  TokenRepository,
+} from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';

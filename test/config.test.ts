@@ -203,6 +203,27 @@ describe('resolveConfig', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('names the field and the allowed names for a login parameter that cannot be passed through', () => {
+    const provider = { issuer: 'https://id.acme.example', clientId: 'id', clientSecret: 's' };
+    expect(
+      problemsOf({
+        ...valid(),
+        providers: { acme: { ...provider, loginParams: ['login_hint', 'redirect_uri'] } },
+      }),
+    ).toEqual([
+      'providers.acme.loginParams: "redirect_uri" cannot be passed through; allowed: prompt, login_hint, max_age, ui_locales, acr_values, display',
+    ]);
+    expect(
+      problemsOf({
+        ...valid(),
+        providers: { acme: { ...provider, loginParams: 'prompt' as unknown as string[] } },
+      }),
+    ).toEqual([expect.stringMatching(/^providers\.acme\.loginParams must be an array of parameter names/)]);
+    expect(
+      problemsOf({ ...valid(), providers: { acme: { ...provider, loginParams: ['toString'] } } }),
+    ).toHaveLength(1);
+  });
+
   it('uses SameSite=None for the binding cookie when a provider posts its callback', () => {
     const config = resolveConfig(
       {

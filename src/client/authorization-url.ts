@@ -36,6 +36,8 @@ export function newAuthorizationSecrets(): AuthorizationSecrets {
  * @param secrets - This login's secrets.
  * @param extraScopes - Scopes asked for beyond the provider's configured ones.
  * @param loginParams - Login query parameters the preset lets through, already checked against their patterns.
+ * @param skipConsent - Leave out the `prompt=consent` the provider's configuration asks for only to obtain a
+ *   refresh token, because the user already holds one.
  * @returns The URL to redirect the browser to.
  * @example
  * const url = await buildAuthorizationUrl(providerClient, secrets, ['repo']);
@@ -46,6 +48,7 @@ export async function buildAuthorizationUrl(
   secrets: AuthorizationSecrets,
   extraScopes: readonly string[] = [],
   loginParams: Readonly<Record<string, string>> = {},
+  skipConsent = false,
 ): Promise<URL> {
   const { provider } = providerClient;
   const config = await providerClient.configuration();
@@ -59,6 +62,7 @@ export async function buildAuthorizationUrl(
     ),
     state: secrets.state,
   };
+  if (skipConsent && loginParams.prompt === undefined && params.prompt === 'consent') delete params.prompt;
   // Providers whose app settings decide the grant (Naver) take no scope parameter at all.
   if (params.scope === '') delete params.scope;
   if (provider.kind === 'oidc') params.nonce = secrets.nonce;

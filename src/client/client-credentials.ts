@@ -24,6 +24,6 @@ export async function clientCredentialsToken(
     const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
     return toTokenResponse(await client.clientCredentialsGrant(config, parameters));
   } catch (err) {
-    throw tokenEndpointError(err, providerClient, 'client credentials grant failed');
+    throw await tokenEndpointError(err, providerClient, 'client credentials grant failed');
   }
 }

@@ -54,6 +54,6 @@ export async function exchangeCode(
     const claims = await identityClaims(provider, config, tokens);
     return { ...toTokenResponse(tokens), claims };
   } catch (err) {
-    throw tokenEndpointError(err, providerClient, 'code exchange failed');
+    throw await tokenEndpointError(err, providerClient, 'code exchange failed');
   }
 }

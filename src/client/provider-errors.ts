@@ -24,15 +24,25 @@ export interface TokenEndpointCaller {
  * @param context - What failed, for the message (`refresh failed`).
  * @returns The error to throw.
  * @example
- * throw tokenEndpointError(err, providerClient, 'refresh failed');
+ * throw await tokenEndpointError(err, providerClient, 'refresh failed');
  * @see RFC 6749 §5.2
  */
-export function tokenEndpointError(
+export async function tokenEndpointError(
   err: unknown,
   providerClient: TokenEndpointCaller,
   context: string,
-): OAuthRouterError {
+): Promise<OAuthRouterError> {
   const error = toProviderError(err, providerClient.provider.name, context);
+  if (error.providerError === undefined) {
+    const code = await serverErrorCode(err);
+    if (code !== undefined) {
+      return new OAuthRouterError(error.code, `${error.message}: provider answered ${quoteForLog(code)}`, {
+        cause: err,
+        provider: providerClient.provider.name,
+        providerError: code,
+      });
+    }
+  }
   if (
     providerClient.authMethod() === 'client_secret_basic' &&
     !providerClient.provider.clientSecretFactory &&
@@ -125,6 +135,27 @@ export function toProviderError(err: unknown, provider: string, context: string)
  * error code is a short token (`invalid_scope`, `consent_required`); anything else is the provider's (or an
  * attacker's) free text and is dropped.
  */
+/**
+ * The OAuth error code of a 5xx token endpoint answer (`temporarily_unavailable`, `server_error`), which
+ * openid-client does not parse (RFC 6749 §5.2 only defines error bodies for 400/401, but providers send them
+ * with 503 too). Reads at most a few kilobytes of a JSON body.
+ */
+async function serverErrorCode(err: unknown): Promise<string | undefined> {
+  const response = (err as { cause?: unknown } | null)?.cause;
+  if (!(response instanceof Response) || response.status < 500 || response.bodyUsed) return undefined;
+  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return undefined;
+  if (Number(response.headers.get('content-length') ?? 0) > 4096) return undefined;
+  try {
+    // The body is read here or never: openid-client left it unread.
+    const text = await response.text();
+    if (text.length > 4096) return undefined;
+    const body = JSON.parse(text) as { error?: unknown } | null;
+    return oauthErrorCode(body?.error);
+  } catch {
+    return undefined;
+  }
+}
+
 function oauthErrorCode(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : undefined;
 }

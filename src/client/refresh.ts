@@ -24,6 +24,6 @@ export async function refreshTokens(
   try {
     return toTokenResponse(await client.refreshTokenGrant(config, refreshToken));
   } catch (err) {
-    throw tokenEndpointError(err, providerClient, 'refresh failed');
+    throw await tokenEndpointError(err, providerClient, 'refresh failed');
   }
 }

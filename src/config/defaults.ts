@@ -18,6 +18,8 @@ export const DEFAULTS = {
   provider: {
     scopes: ['openid', 'email', 'profile'],
     authorizationParams: {},
+    /** Login query parameters passed through: none unless the app allowlists them. */
+    loginParams: [],
     responseMode: 'query',
     /** With a client secret; a public client (no secret) authenticates with `none`. */
     tokenEndpointAuthMethod: 'client_secret_basic',

@@ -83,6 +83,7 @@ export const PROVIDER_KEYS = optionKeys<ProviderOptions>({
   clientSecret: true,
   scopes: true,
   authorizationParams: true,
+  loginParams: true,
   responseMode: true,
   tokenEndpointAuthMethod: true,
   fetchUserInfo: true,

@@ -2,6 +2,7 @@ import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
 import { checkEndpoint, rejectUnknownKeys } from './checks.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
+import { STANDARD_LOGIN_PARAMS } from './login-params.js';
 import { PROVIDER_KEYS } from './option-keys.js';
 import type {
   OAuthRouterOptions,
@@ -203,6 +204,17 @@ function resolveProvider(
   if (mode === 'integration' && Array.isArray(scopes) && scopes.includes('offline_access') && !preset) {
     authorizationParams.prompt ??= 'consent';
   }
+  // Consent the library asks for only to get a refresh token is skipped when the signed-in user holds one.
+  const consentForRefreshToken =
+    mode === 'integration' &&
+    authorizationParams.prompt === 'consent' &&
+    options.authorizationParams?.prompt === undefined;
+  const loginParams = resolveLoginParams(
+    options.loginParams ?? DEFAULTS.provider.loginParams,
+    preset?.loginParams,
+    at,
+    problems,
+  );
   const responseMode = options.responseMode ?? preset?.responseMode ?? DEFAULTS.provider.responseMode;
   if (responseMode !== 'query' && responseMode !== 'form_post') {
     problems.push(`${at}.responseMode must be "query" or "form_post"`);
@@ -223,7 +235,9 @@ function resolveProvider(
     tokenRequestFormat:
       options.tokenRequestFormat ?? preset?.tokenRequestFormat ?? DEFAULTS.provider.tokenRequestFormat,
     idTokenSignature: preset?.idTokenSignature ?? DEFAULTS.preset.idTokenSignature,
-    loginParams: preset?.loginParams ?? { ...DEFAULTS.preset.loginParams },
+    loginParams,
+    consentForRefreshToken,
+    refreshTokenHint: preset?.refreshTokenHint,
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,
     clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,
@@ -255,4 +269,29 @@ function resolveProvider(
   if (kind === 'oidc' && issuer) return { ...common, kind, issuer };
   if (kind === 'oauth2' && endpoints) return { ...common, kind, endpoints };
   return undefined;
+}
+
+/** The login query parameters a provider passes through: its preset's, plus the standard ones the app allows. */
+function resolveLoginParams(
+  allowed: unknown,
+  fromPreset: Readonly<Record<string, RegExp>> | undefined,
+  at: string,
+  problems: string[],
+): Record<string, RegExp> {
+  const params: Record<string, RegExp> = { ...(fromPreset ?? DEFAULTS.preset.loginParams) };
+  if (!Array.isArray(allowed)) {
+    problems.push(`${at}.loginParams must be an array of parameter names, e.g. ['prompt', 'login_hint']`);
+    return params;
+  }
+  for (const name of allowed) {
+    const pattern = typeof name === 'string' ? STANDARD_LOGIN_PARAMS[name] : undefined;
+    if (pattern === undefined || !Object.hasOwn(STANDARD_LOGIN_PARAMS, name as string)) {
+      problems.push(
+        `${at}.loginParams: ${JSON.stringify(name)} cannot be passed through; allowed: ${Object.keys(STANDARD_LOGIN_PARAMS).join(', ')}`,
+      );
+    } else {
+      params[name as string] = pattern;
+    }
+  }
+  return params;
 }

@@ -48,6 +48,13 @@ export interface ProviderOptions extends PresetOptions {
   /** Extra authorization request parameters (e.g. `{ prompt: 'select_account' }`). Protocol parameters cannot be overridden. */
   authorizationParams?: Record<string, string>;
   /**
+   * Standard OpenID Connect parameters a login may pass through from its query string
+   * (`/auth/<name>/login?login_hint=ada@example.com&prompt=select_account`): any of `prompt`, `login_hint`,
+   * `max_age`, `ui_locales`, `acr_values`, `display`. Each value is checked against the parameter's syntax
+   * (`invalid_request` otherwise). Default: none.
+   */
+  loginParams?: string[];
+  /**
    * `form_post` makes the provider POST the callback. The browser binding cookie then uses
    * SameSite=None, because a cross-site POST carries no SameSite=Lax cookie.
    */
@@ -383,6 +390,13 @@ export interface ResolvedProviderBase {
   idTokenSignature: 'jwks' | 'client_secret';
   /** Login query parameters passed through to the authorization request, with their patterns. */
   loginParams: Record<string, RegExp>;
+  /**
+   * `prompt=consent` is there only to obtain a refresh token (set by the library or the preset, not the app):
+   * a login by a signed-in user who already holds one leaves it out.
+   */
+  consentForRefreshToken: boolean;
+  /** Why the provider may send no refresh token, and the fix (the preset's), for the log. */
+  refreshTokenHint: string | undefined;
   /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */
   mapProfile: (raw: Record<string, unknown>) => MappedProfile;
   /** Completes a short profile with more API calls (GitHub's emails). */

@@ -16,5 +16,7 @@ export const google = {
   scopes: { signin: ['openid', 'email', 'profile'] },
   authorizationParams: { integration: { access_type: 'offline', prompt: 'consent' } },
   pkce: true,
+  refreshTokenHint:
+    'Google sends one only with access_type=offline (integration mode sets it) and only when the user sees the consent screen; if you set authorizationParams.prompt yourself, keep consent in it, or have the user remove the app at https://myaccount.google.com/permissions and connect again.',
   profile: (claims) => standardClaimsProfile(claims),
 } satisfies ProviderPreset;

@@ -25,6 +25,8 @@ export const microsoft = {
     integration: ['openid', 'profile', 'email', 'offline_access', 'User.Read'],
   },
   pkce: true,
+  refreshTokenHint:
+    'Microsoft sends one only when the offline_access scope is granted (integration mode asks for it); check that your scopes include it and that the tenant admin has not blocked it.',
   profile: (raw) => ({
     providerAccountId: String(raw.sub),
     email: str(raw.email),

@@ -89,6 +89,11 @@ export interface ProviderPreset {
    * must match (e.g. a bot install's `guild_id`). Anything else in the login query is ignored.
    */
   loginParams?: Record<string, RegExp>;
+  /**
+   * Why this provider may send no refresh token, and the fix; logged when a grant in integration mode arrives
+   * without one.
+   */
+  refreshTokenHint?: string;
   /** Maps the provider's profile (claims or API answer) to the normalised profile. */
   profile(raw: Record<string, unknown>): MappedProfile;
   /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */

@@ -23,6 +23,8 @@ export const x = {
     integration: ['users.read', 'tweet.read', 'offline.access'],
   },
   pkce: true,
+  refreshTokenHint:
+    'X sends one only for the offline.access scope (integration mode asks for it); check that your scopes include it.',
   tokenEndpointAuthMethod: 'client_secret_basic',
   profile: (raw) => {
     const user = data(raw);

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { buildAuthorizationUrl } from '../client/authorization-url.js';
+import type { ResolvedProvider } from '../config/types.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
@@ -52,6 +53,12 @@ export function loginRoute(context: RouterContext): RequestHandler {
       secrets,
       extraScopes,
       passThrough(req.query, providerClient.provider.loginParams),
+      await holdsRefreshToken(
+        context,
+        providerClient.provider,
+        app === undefined && connect !== 'app',
+        req.user?.id,
+      ),
     );
     sendRedirect(res, 302, url.href);
   };
@@ -92,7 +99,23 @@ function appCallback(
   return { redirect, challenge: codeChallenge };
 }
 
-/** The login query parameters the provider's preset lets through (e.g. a bot install's guild_id), validated. */
+/**
+ * Whether the signed-in user already holds a refresh token for this provider, so that the consent screen the
+ * configuration asks for only to get one (Google's `prompt=consent`, OIDC's for `offline_access`) can be skipped.
+ * Without a signed-in user nobody is known yet, and consent stays.
+ */
+async function holdsRefreshToken(
+  context: RouterContext,
+  provider: ResolvedProvider,
+  forSignedInUser: boolean,
+  userId: string | undefined,
+): Promise<boolean> {
+  if (!provider.consentForRefreshToken || !forSignedInUser || userId === undefined || !context.vault)
+    return false;
+  return context.vault.holdsRefreshToken(userId, provider.name);
+}
+
+/** The login query parameters the app and the provider's preset let through (e.g. a bot install's guild_id), validated. */
 function passThrough(
   query: Request['query'],
   allowed: Readonly<Record<string, RegExp>>,

@@ -28,6 +28,33 @@ export interface ConnectionRecord {
   sealed: string;
   /** Milliseconds since the epoch. */
   updatedAt: number;
+  /**
+   * What the management view shows about the connection's tokens, without decrypting them. Absent on records
+   * written before version 0.2 (they report `null` for what it would say).
+   */
+  health?: ConnectionHealthRecord;
+}
+
+/** Why the last renewal of a connection failed; cleared by the next success. */
+export interface ConnectionErrorRecord {
+  /** Our stable error code (`provider_error`, `reauth_required`, …). */
+  code: string;
+  /** The provider's own error code (`invalid_grant`, `temporarily_unavailable`, …), when it gave one. */
+  providerError: string | null;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** The non-secret history of a connection's tokens, kept next to the sealed tokens. */
+export interface ConnectionHealthRecord {
+  /** When the connection was first stored, in milliseconds since the epoch. */
+  createdAt: number;
+  /** Whether a refresh token is held. */
+  hasRefreshToken: boolean;
+  /** When the tokens were last refreshed, in milliseconds since the epoch; null when never. */
+  lastRefreshAt: number | null;
+  /** The failure of the last renewal attempt; null once one succeeds. */
+  lastError: ConnectionErrorRecord | null;
 }
 
 /**
@@ -52,14 +79,39 @@ export interface TokenRepository {
   listByUser(userId: string): Promise<ConnectionRecord[]>;
 }
 
-/** What `req.oauth.connections()` reports about each connection; no secrets. */
+/**
+ * One word on whether a connection will keep working, for a management view:
+ * - `ok`: usable, and renewable when it expires (or it does not expire);
+ * - `needs_reauth`: the provider refused the refresh token; the user must connect again (`loginUrl`);
+ * - `no_refresh_token`: usable until `expiresAt`, then the user must connect again, because the provider sent
+ *   no refresh token (see the log or the `refreshTokenMissing` event for the usual cause per provider);
+ * - `refresh_failing`: the last refresh failed for a transient reason (`lastError`); the refresh token is kept
+ *   and the next call tries again.
+ */
+export type ConnectionHealth = 'ok' | 'needs_reauth' | 'no_refresh_token' | 'refresh_failing';
+
+/** What `req.oauth.connections()` reports about each connection, ready to render; no secrets. */
 export interface ConnectionInfo {
   provider: string;
   status: ConnectionStatus;
+  /** Whether the connection will keep working; see {@link ConnectionHealth}. */
+  health: ConnectionHealth;
+  /** Scopes the provider granted. */
   scopes: string[];
   /** When the current access token expires, if known. */
   expiresAt: Date | null;
+  /** When the record last changed (a grant, a refresh, a failure). */
   updatedAt: Date;
+  /** When the connection was first made; null for records written before version 0.2. */
+  createdAt: Date | null;
+  /** Whether a refresh token is held; null for records written before version 0.2. */
+  hasRefreshToken: boolean | null;
+  /** When the tokens were last refreshed; null when never (or unknown). */
+  lastRefreshAt: Date | null;
+  /** Why the last renewal failed, if it did. */
+  lastError: { code: string; providerError: string | null; at: Date } | null;
+  /** The login route that (re)connects this provider, relative to the app's origin. */
+  loginUrl: string;
 }
 
 /** Shared argument check of every implementation's `put`. */

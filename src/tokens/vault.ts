@@ -15,7 +15,14 @@ import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { RefreshLock } from './refresh-lock.js';
 import { open, seal } from './sealing.js';
-import type { ConnectionInfo, ConnectionRecord, TokenRepository, TokenSet } from './types.js';
+import type {
+  ConnectionHealthRecord,
+  ConnectionInfo,
+  ConnectionRecord,
+  ConnectionStatus,
+  TokenRepository,
+  TokenSet,
+} from './types.js';
 
 /** How often a caller waiting for another instance's refresh looks at the record again. */
 const POLL_MS = 25;
@@ -82,9 +89,12 @@ export class TokenVault {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.#o.repository.get(userId, provider);
       const previous = current ? this.#tryOpen(current) : null;
-      const record = this.#build(userId, provider, current, response, previous, requestedScopes);
+      const record = this.#build(userId, provider, current, response, previous, requestedScopes, 'grant');
       if (await this.#o.repository.put(record, current?.version ?? null)) {
         if (!current) this.#o.events?.emit('connectionCreated', { userId, provider });
+        if (record.health?.hasRefreshToken === false && record.expiresAt !== null) {
+          this.#tellRefreshTokenMissing(userId, provider);
+        }
         return;
       }
     }
@@ -138,18 +148,21 @@ export class TokenVault {
     return fresh.accessToken;
   }
 
+  /**
+   * Whether the user's connection is active and holds a refresh token, read from the record's health (records
+   * from before health was kept are opened to look).
+   */
+  async holdsRefreshToken(userId: string, provider: string): Promise<boolean> {
+    const record = await this.#o.repository.get(userId, provider);
+    if (record?.status !== 'active') return false;
+    if (record.health) return record.health.hasRefreshToken;
+    return Boolean(this.#tryOpen(record)?.refreshToken);
+  }
+
   /** The user's connections, without secrets. */
   async connections(userId: string): Promise<ConnectionInfo[]> {
     const records = await this.#o.repository.listByUser(userId);
-    return records
-      .map((r) => ({
-        provider: r.provider,
-        status: r.status,
-        scopes: [...r.scopes],
-        expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt),
-        updatedAt: new Date(r.updatedAt),
-      }))
-      .sort((a, b) => a.provider.localeCompare(b.provider));
+    return records.map((r) => this.#info(r)).sort((a, b) => a.provider.localeCompare(b.provider));
   }
 
   /**
@@ -248,13 +261,14 @@ export class TokenVault {
         const latest = await this.#o.repository.get(userId, provider);
         // A new sign-in replaced the refresh token while we used the old one: not a reason to ask for reauth.
         if (latest && latest.version !== loaded.record.version) return null;
-        await this.#markNeedsReauth(loaded.record);
         const reauth = this.#reauth(userId, provider, err);
+        await this.#noteFailure(loaded, 'needs_reauth', reauth);
         this.#tellRefreshFailed(userId, provider, 'needs_reauth', reauth);
         this.#o.events?.emit('connectionNeedsReauth', { userId, provider });
         throw reauth;
       }
       this.#tellRefreshFailed(userId, provider, 'transient', err);
+      if (loaded) await this.#noteFailure(loaded, 'active', err);
       throw err;
     }
     const record = this.#build(
@@ -264,6 +278,7 @@ export class TokenVault {
       response,
       loaded?.tokens ?? null,
       loaded?.record.scopes ?? [],
+      strategy.createIfMissing ? 'grant' : 'refresh',
     );
     const tokens = this.#openRecord(record);
     this.#o.events?.emit('refresh', { userId, provider });
@@ -323,14 +338,73 @@ export class TokenVault {
     });
   }
 
-  async #markNeedsReauth(record: ConnectionRecord): Promise<void> {
+  /**
+   * Records a failed renewal on the connection (and `needs_reauth` when the refresh token was refused). A lost
+   * compare-and-set is fine: whoever wrote meanwhile holds newer tokens, which is what the record should say.
+   */
+  async #noteFailure({ record, tokens }: Loaded, status: ConnectionStatus, err: unknown): Promise<void> {
+    const error = err instanceof OAuthRouterError ? err : undefined;
+    const now = this.#now();
     const marked: ConnectionRecord = {
       ...record,
-      status: 'needs_reauth',
+      status,
       version: record.version + 1,
-      updatedAt: this.#now(),
+      updatedAt: now,
+      health: {
+        ...(record.health ?? unknownHealth(record, tokens)),
+        lastError: {
+          code: error?.code ?? 'internal_error',
+          providerError: error?.providerError ?? null,
+          at: now,
+        },
+      },
     };
-    await this.#o.repository.put(marked, record.version);
+    await this.#o.repository.put(marked, record.version).catch((putErr: unknown) => {
+      // The failure the caller gets matters more than its bookkeeping; an unreachable store is reported there.
+      this.#o.logger.warn('express-oauth-router: could not record a failed refresh on the connection', {
+        provider: record.provider,
+        code: putErr instanceof OAuthRouterError ? putErr.code : 'internal_error',
+      });
+    });
+  }
+
+  #tellRefreshTokenMissing(userId: string, provider: string): void {
+    this.#o.events?.emit('refreshTokenMissing', { userId, provider });
+    const hint =
+      this.#o.providerClients.get(provider)?.provider.refreshTokenHint ?? GENERIC_REFRESH_TOKEN_HINT;
+    this.#o.logger.warn(
+      `express-oauth-router: ${provider} sent no refresh token, so this connection stops working when its access token expires. ${hint}`,
+      { provider, userId },
+    );
+  }
+
+  #info(r: ConnectionRecord): ConnectionInfo {
+    const health = r.health;
+    const lastError = health?.lastError ?? null;
+    return {
+      provider: r.provider,
+      status: r.status,
+      health:
+        r.status === 'needs_reauth'
+          ? 'needs_reauth'
+          : health?.hasRefreshToken === false && r.expiresAt !== null
+            ? 'no_refresh_token'
+            : lastError
+              ? 'refresh_failing'
+              : 'ok',
+      scopes: [...r.scopes],
+      expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt),
+      updatedAt: new Date(r.updatedAt),
+      createdAt: health ? new Date(health.createdAt) : null,
+      hasRefreshToken: health ? health.hasRefreshToken : null,
+      lastRefreshAt: health?.lastRefreshAt ? new Date(health.lastRefreshAt) : null,
+      lastError: lastError && {
+        code: lastError.code,
+        providerError: lastError.providerError,
+        at: new Date(lastError.at),
+      },
+      loginUrl: this.#o.loginUrl(r.provider, r.userId),
+    };
   }
 
   #stale(record: ConnectionRecord, tokens: TokenSet, rejected: string | undefined): boolean {
@@ -345,6 +419,7 @@ export class TokenVault {
     response: TokenResponse,
     previous: TokenSet | null,
     fallbackScopes: string[],
+    kind: 'grant' | 'refresh',
   ): ConnectionRecord {
     const tokens: TokenSet = {
       accessToken: response.accessToken,
@@ -352,6 +427,7 @@ export class TokenVault {
       idToken: response.idToken ?? previous?.idToken ?? null,
     };
     const now = this.#now();
+    const before = current && (current.health ?? unknownHealth(current, previous));
     return {
       userId,
       provider,
@@ -362,6 +438,12 @@ export class TokenVault {
       expiresAt: response.expiresIn === undefined ? null : now + response.expiresIn * 1000,
       sealed: seal(this.#o.keyring, JSON.stringify(tokens), aad(userId, provider)),
       updatedAt: now,
+      health: {
+        createdAt: before?.createdAt ?? now,
+        hasRefreshToken: tokens.refreshToken !== null,
+        lastRefreshAt: kind === 'refresh' ? now : (before?.lastRefreshAt ?? null),
+        lastError: null,
+      },
     };
   }
 
@@ -388,6 +470,20 @@ export class TokenVault {
     const providerError = cause instanceof OAuthRouterError ? cause.providerError : undefined;
     return new ReauthRequiredError(provider, this.#o.loginUrl(provider, owner), { cause, providerError });
   }
+}
+
+/** What a provider without a preset hint needs for refresh tokens. */
+const GENERIC_REFRESH_TOKEN_HINT =
+  'OpenID providers issue one when the login asks for the offline_access scope with prompt=consent (OpenID Connect Core §11) and the client is allowed the refresh_token grant; plain OAuth 2.0 providers often need a setting in the app registration.';
+
+/** The health of a record written before health was kept: what can be said without decrypting. */
+function unknownHealth(record: ConnectionRecord, tokens: TokenSet | null): ConnectionHealthRecord {
+  return {
+    createdAt: record.updatedAt,
+    hasRefreshToken: Boolean(tokens?.refreshToken),
+    lastRefreshAt: null,
+    lastError: null,
+  };
 }
 
 /** Additional authenticated data of a sealed token: who it belongs to. */

@@ -30,6 +30,39 @@ export function describeTokenRepositoryContract(name: string, factory: () => Pro
       expect(await repo.get(record.userId, 'acme')).toEqual(record);
     });
 
+    it('keeps the health metadata exactly, and leaves it absent on a record written without it', async () => {
+      const repo = await factory();
+      const record = connection({
+        health: {
+          createdAt: 1_800_000_000_001,
+          hasRefreshToken: false,
+          lastRefreshAt: null,
+          lastError: null,
+        },
+      });
+      expect(await repo.put(record, null)).toBe(true);
+      expect(await repo.get(record.userId, 'acme')).toEqual(record);
+      const failed: ConnectionRecord = {
+        ...record,
+        version: 2,
+        health: {
+          createdAt: 1_800_000_000_001,
+          hasRefreshToken: true,
+          lastRefreshAt: 1_800_000_000_002,
+          lastError: {
+            code: 'provider_error',
+            providerError: 'temporarily_unavailable',
+            at: 1_800_000_000_003,
+          },
+        },
+      };
+      expect(await repo.put(failed, 1)).toBe(true);
+      expect(await repo.get(record.userId, 'acme')).toEqual(failed);
+      const legacy = connection();
+      await repo.put(legacy, null);
+      expect(await repo.get(legacy.userId, 'acme')).not.toHaveProperty('health');
+    });
+
     it('keeps a null expiry and an empty scope list', async () => {
       const repo = await factory();
       const record = connection({ expiresAt: null, scopes: [] });

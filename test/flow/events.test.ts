@@ -51,6 +51,7 @@ beforeAll(async () => {
     'connectionCreated',
     'connectionRemoved',
     'connectionNeedsReauth',
+    'refreshTokenMissing',
     'revocation',
     'rateLimited',
     'storeUnavailable',

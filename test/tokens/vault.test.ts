@@ -228,9 +228,25 @@ describe('req.oauth.fetch', () => {
     } finally {
       stack().op.intercept = undefined;
     }
-    // Nothing was lost: same record, still active, and the next call refreshes with the kept refresh token.
-    expect(await repo().get(userId, 'acme')).toEqual(before);
+    // Nothing was lost: the same sealed tokens, still active, the failure noted for the management view, and the
+    // next call refreshes with the kept refresh token.
+    const after = (await repo().get(userId, 'acme')) as ConnectionRecord;
+    expect(after).toMatchObject({ status: 'active', sealed: before.sealed, version: before.version + 1 });
+    expect(after.health?.lastError).toMatchObject({
+      code: 'provider_error',
+      providerError: 'temporarily_unavailable',
+    });
+    const list = async () =>
+      (await (await browser.request(stack().url('/api/connections'), { headers: json })).json()) as {
+        health: string;
+        lastError: unknown;
+      }[];
+    expect((await list())[0]).toMatchObject({
+      health: 'refresh_failing',
+      lastError: { code: 'provider_error' },
+    });
     expect((await browser.request(stack().url('/api/profile'), { headers: json })).status).toBe(200);
+    expect((await list())[0]).toMatchObject({ health: 'ok', lastError: null });
   });
 
   it('refuses to send a token to a plain-http API outside loopback, before fetching a token', async () => {

@@ -1,4 +1,9 @@
-import { assertNextVersion, type ConnectionRecord, type TokenRepository } from '../../tokens/types.js';
+import {
+  assertNextVersion,
+  type ConnectionHealthRecord,
+  type ConnectionRecord,
+  type TokenRepository,
+} from '../../tokens/types.js';
 import { runSql, SQL_IDENTIFIER, type SqlClient, schemaOnce } from './sql.js';
 
 /** Options of {@link PostgresTokenRepository}. */
@@ -10,7 +15,8 @@ export interface PostgresTokenRepositoryOptions {
 }
 
 /**
- * The DDL of the connections table, for your migration tool. Idempotent.
+ * The DDL of the connections table, for your migration tool. Idempotent; it also adds the `health` column
+ * (version 0.2) to a table created by an earlier version.
  * @param table - Table name, default `oauth_connections`.
  */
 export function postgresTokenSchema(table = 'oauth_connections'): string {
@@ -25,8 +31,10 @@ export function postgresTokenSchema(table = 'oauth_connections'): string {
   expires_at  timestamptz,
   sealed      text        NOT NULL,
   updated_at  timestamptz NOT NULL,
+  health      jsonb,
   PRIMARY KEY (user_id, provider)
-)`;
+);
+ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS health jsonb`;
 }
 
 interface Row {
@@ -39,6 +47,7 @@ interface Row {
   expires_at: Date | null;
   sealed: string;
   updated_at: Date;
+  health: ConnectionHealthRecord | null;
 }
 
 /**
@@ -91,17 +100,18 @@ export class PostgresTokenRepository implements TokenRepository {
       record.expiresAt === null ? null : new Date(record.expiresAt),
       record.sealed,
       new Date(record.updatedAt),
+      record.health === undefined ? null : JSON.stringify(record.health),
     ];
     const result =
       expectedVersion === null
         ? await this.#query(
-            `INSERT INTO ${this.#table} (user_id, provider, version, status, scopes, token_type, expires_at, sealed, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, provider) DO NOTHING`,
+            `INSERT INTO ${this.#table} (user_id, provider, version, status, scopes, token_type, expires_at, sealed, updated_at, health)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, provider) DO NOTHING`,
             values,
           )
         : await this.#query(
             `UPDATE ${this.#table} SET version = $3, status = $4, scopes = $5, token_type = $6, expires_at = $7,
-               sealed = $8, updated_at = $9 WHERE user_id = $1 AND provider = $2 AND version = $10`,
+               sealed = $8, updated_at = $9, health = $10 WHERE user_id = $1 AND provider = $2 AND version = $11`,
             [...values, expectedVersion],
           );
     return result.rowCount === 1;
@@ -133,5 +143,6 @@ function fromRow(row: Row): ConnectionRecord {
     expiresAt: row.expires_at === null ? null : row.expires_at.getTime(),
     sealed: row.sealed,
     updatedAt: row.updated_at.getTime(),
+    ...(row.health === null ? {} : { health: row.health }),
   };
 }
