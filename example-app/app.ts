@@ -11,6 +11,7 @@ import { type DevProvider, startDevProvider } from '../dev-provider/index.js';
 import {
   OAuthRouterError,
   type OAuthRouterOptions,
+  type OAuthUser,
   oauthRouter,
   PostgresTokenRepository,
   PostgresUserRepository,
@@ -155,8 +156,9 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
         return;
       }
       const connections = await req.oauth.connections();
+      const devices = await auth.users.sessions(req.user.id, req);
       res.type('html').send(
-        dashboardPage(req.user, connections, auth.providers(), {
+        dashboardPage(req.user, connections, devices, auth.providers(), {
           dev: devProvider !== undefined,
           notice: req.query.notice === 'revoked' ? 'revoked' : undefined,
         }),
@@ -207,6 +209,15 @@ export async function startExampleApp(options: ExampleAppOptions = {}): Promise<
       }
     },
   );
+
+  app.post('/devices/:id/sign-out', requireAuth(), requireSameOrigin(), async (req, res, next) => {
+    try {
+      await auth.users.endSession((req.user as OAuthUser).id, String(req.params.id));
+      res.redirect(303, '/');
+    } catch (err) {
+      next(err);
+    }
+  });
 
   if (devProvider) {
     const dev = devProvider;

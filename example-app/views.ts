@@ -1,4 +1,4 @@
-import type { ConnectionInfo, OAuthUser, ProviderLink } from '../src/index.js';
+import type { ConnectionInfo, OAuthUser, ProviderLink, UserSession } from '../src/index.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -51,6 +51,7 @@ const HEALTH: Record<ConnectionInfo['health'], string> = {
 export function dashboardPage(
   user: OAuthUser,
   connections: ConnectionInfo[],
+  devices: UserSession[],
   providers: ProviderLink[],
   options: { dev: boolean; notice?: 'revoked' },
 ): string {
@@ -91,8 +92,16 @@ export function dashboardPage(
 <h2>Call a provider API as this user</h2>
 <p><a class="button" id="api-demo" href="/api-demo">Call the API</a> <span class="note">(through <code>req.oauth.fetch</code>, refreshing the token when needed)</span></p>
 ${options.dev ? '<p><form method="post" action="/dev/revoke-access"><button class="button" id="revoke" type="submit">Simulate the provider revoking access</button></form> <span class="note">(development provider only)</span></p>' : ''}
+<h2>Your devices</h2>
+<table><thead><tr><th>Kind</th><th>Signed in with</th><th>Since</th><th>Device</th><th></th></tr></thead><tbody>${devices
+    .map(
+      (d) =>
+        `<tr class="device"><td>${esc(d.kind)}</td><td>${esc(nameOf(d.provider))}</td><td>${when(d.createdAt)}</td><td>${esc(d.userAgent ?? '—')}</td><td>${d.current ? '<b>this device</b>' : `<form method="post" action="/devices/${esc(d.id)}/sign-out"><button class="button" type="submit">Sign out</button></form>`}</td></tr>`,
+    )
+    .join('')}</tbody></table>
 <h2>Session</h2>
 <form method="post" action="/auth/logout"><button class="button" id="sign-out" type="submit">Sign out</button></form>
+<form method="post" action="/auth/logout?everywhere=true"><button class="button" id="sign-out-everywhere" type="submit">Sign out everywhere</button></form>
 <p class="note">Sign-out is a POST from this origin; the library refuses it from any other site (CSRF).</p>`);
 }
 

@@ -8,11 +8,13 @@ import type { Request } from 'express';
 import type { KvStore } from './adapters/kv-store.js';
 import { MemoryKvStore } from './adapters/memory/kv-store.js';
 import { MemoryRefreshLock } from './adapters/memory/refresh-lock.js';
+import { MemorySessionIndex } from './adapters/memory/session-index.js';
 import { MemoryTokenRepository } from './adapters/memory/token-repository.js';
 import { MemoryUserRepository } from './adapters/memory/user-repository.js';
 import { createRedisClient } from './adapters/redis/client.js';
 import { RedisKvStore } from './adapters/redis/kv-store.js';
 import { RedisRefreshLock } from './adapters/redis/refresh-lock.js';
+import { RedisSessionIndex } from './adapters/redis/session-index.js';
 import { RedisTokenRepository } from './adapters/redis/token-repository.js';
 import { RedisUserRepository } from './adapters/redis/user-repository.js';
 import type { RedisClient } from './adapters/redis-client.js';
@@ -22,6 +24,7 @@ import { OAuthRouterError } from './errors.js';
 import { RouterEvents } from './events.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionStore, type SessionStore } from './session/session-store.js';
+import { UserSessions } from './session/user-sessions.js';
 import {
   APP_OWNER,
   createProviderAccess,
@@ -30,6 +33,7 @@ import {
 } from './tokens/provider-access.js';
 import { TokenVault } from './tokens/vault.js';
 import type { UserRepository } from './users/types.js';
+import { UserAccounts } from './users/user-accounts.js';
 
 /** Everything a request handler of this library needs, built once by `oauthRouter()`. */
 export interface RouterContext {
@@ -41,6 +45,10 @@ export interface RouterContext {
   vault: TokenVault | undefined;
   /** Present when app callbacks (bearer sessions) are configured. */
   bearer: BearerSessions | undefined;
+  /** Each user's browser and app sessions: recorded at sign-in, listed, ended. */
+  userSessions: UserSessions;
+  /** Account lifecycle (`router.users`). */
+  accounts: UserAccounts;
   /** The login route of a provider, relative to the origin. */
   loginUrl(provider: string): string;
   /**
@@ -153,20 +161,39 @@ export function createContext(config: ResolvedConfig): RouterParts {
       })
     : undefined;
   const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
+  const bearer = config.appCallbacks
+    ? new BearerSessions(kvStore, config.keyPrefix, {
+        exchangeCode: config.appCallbacks.exchangeCode,
+        accessToken: config.appCallbacks.accessToken,
+        refreshToken: config.appCallbacks.refreshToken,
+        session: config.appCallbacks.sessionLifetime,
+      })
+    : undefined;
+  const users =
+    config.userRepository ??
+    (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository());
+  const sessionStore = createSessionStore(config, redis);
+  const userSessions = new UserSessions({
+    index: redis ? new RedisSessionIndex(redis, config.keyPrefix) : new MemorySessionIndex(),
+    store: sessionStore,
+    bearer,
+    browserLifetimeMs: config.session.maxAgeSeconds * 1000,
+    recordIp: config.session.recordIp,
+  });
   const context: RouterContext = {
     config,
     kvStore,
-    bearer: config.appCallbacks
-      ? new BearerSessions(kvStore, config.keyPrefix, {
-          exchangeCode: config.appCallbacks.exchangeCode,
-          accessToken: config.appCallbacks.accessToken,
-          refreshToken: config.appCallbacks.refreshToken,
-          session: config.appCallbacks.sessionLifetime,
-        })
-      : undefined,
-    users:
-      config.userRepository ??
-      (redis ? new RedisUserRepository(redis, config.keyPrefix) : new MemoryUserRepository()),
+    bearer,
+    userSessions,
+    accounts: new UserAccounts({
+      users,
+      appOwnsUsers: config.hooks.findOrCreateUser !== undefined,
+      vault,
+      sessions: userSessions,
+      events,
+      logger: config.logger,
+    }),
+    users,
     providerClients,
     vault,
     loginUrl,
@@ -200,5 +227,5 @@ export function createContext(config: ResolvedConfig): RouterParts {
       displayName: p.displayName,
       loginUrl: loginUrl(p.name),
     }));
-  return { context, redis, ownsRedis, sessionStore: createSessionStore(config, redis), listProviders };
+  return { context, redis, ownsRedis, sessionStore, listProviders };
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'sign_in_denied'
   | 'email_conflict'
   | 'insufficient_scope'
+  | 'last_sign_in_method'
   | 'rate_limited'
   | 'invalid_grant'
   | 'internal_error';
@@ -109,6 +110,12 @@ const CODES: Record<ErrorCode, { status: number; publicMessage: string; endsLogi
   insufficient_scope: {
     status: 403,
     publicMessage: 'This needs more permissions from the provider.',
+    endsLogin: false,
+  },
+  last_sign_in_method: {
+    status: 409,
+    publicMessage:
+      'This is the only way to sign in to this account. Connect another sign-in method before removing it.',
     endsLogin: false,
   },
   rate_limited: {

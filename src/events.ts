@@ -40,6 +40,12 @@ export interface OAuthRouterEventMap {
   connectionNeedsReauth: { userId: string; provider: string };
   /** Tokens were revoked at the provider (`ok`), the provider has no revocation (`not_supported`), or it failed. */
   revocation: { userId: string; provider: string; outcome: 'ok' | 'not_supported' | 'failed' };
+  /** Sessions of a user were ended by the app (`router.users.endSession()` or `signOutEverywhere()`). */
+  sessionsEnded: { userId: string; count: number };
+  /** A provider was unlinked from a user (`router.users.unlink()`). */
+  accountUnlinked: { userId: string; provider: string };
+  /** A user was deleted with everything of theirs (`router.users.delete()`). */
+  userDeleted: { userId: string };
   /** A client went over the rate limit of an auth route kind. */
   rateLimited: { route: 'login' | 'callback' | 'logout' | 'session' };
   /** A request failed closed because the store (Redis, PostgreSQL or your own) was unreachable. */

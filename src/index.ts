@@ -62,8 +62,9 @@ export type {
   ProviderGet,
   ProviderPreset,
 } from './providers/types.js';
-export { type OAuthRouter, oauthRouter } from './router.js';
+export { type OAuthRouter, oauthRouter, type RouterUsers } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
+export type { UserSession } from './session/user-sessions.js';
 export { type DisconnectOptions, ProviderAccess } from './tokens/provider-access.js';
 export type {
   ConnectionErrorRecord,
@@ -76,3 +77,4 @@ export type {
 } from './tokens/types.js';
 export type { OAuthSessionData } from './types/augment.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';
+export type { UnlinkOptions } from './users/user-accounts.js';

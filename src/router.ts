@@ -3,7 +3,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DEFAULTS } from './config/defaults.js';
 import { resolveConfig } from './config/resolve.js';
 import type { OAuthRouterOptions } from './config/types.js';
-import { createContext, type ProviderLink, setBearerFamily, setContext } from './context.js';
+import {
+  createContext,
+  getBearerFamily,
+  type ProviderLink,
+  type RouterContext,
+  setBearerFamily,
+  setContext,
+} from './context.js';
 import { OAuthRouterError } from './errors.js';
 import type { RouterEvents } from './events.js';
 import { sendError } from './middleware/error-handler.js';
@@ -11,7 +18,10 @@ import { ensureOAuthAccessor } from './middleware/oauth-request.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionMiddleware, readSession } from './session/cookie-session.js';
+import type { UserSession } from './session/user-sessions.js';
 import type { ProviderAccess } from './tokens/provider-access.js';
+import type { LinkedAccount } from './users/types.js';
+import type { UnlinkOptions } from './users/user-accounts.js';
 
 /** The middleware returned by {@link oauthRouter}, with `close()` for shutdown and the provider list. */
 export type OAuthRouter = RequestHandler & {
@@ -70,7 +80,48 @@ export type OAuthRouter = RequestHandler & {
    * ```
    */
   readonly events: RouterEvents;
+  /**
+   * Users' account lifecycle, by user id, inside or outside a request: their devices (browser and app
+   * sessions), signing one or all of them out on every instance, unlinking a provider, deleting a user.
+   * @example
+   * ```ts
+   * app.get('/settings/devices', requireAuth(), async (req, res) => {
+   *   res.json(await auth.users.sessions(req.user!.id, req));
+   * });
+   * app.post('/settings/sign-out-everywhere', requireAuth(), requireSameOrigin(), async (req, res) => {
+   *   await auth.users.signOutEverywhere(req.user!.id);
+   *   res.redirect(303, '/');
+   * });
+   * ```
+   */
+  readonly users: RouterUsers;
 };
+
+/** `router.users`: a user's devices and account lifecycle. Every method validates `userId` first. */
+export interface RouterUsers {
+  /**
+   * The user's active browser and app sessions ("your devices"), newest first, with `current` set on the session
+   * of `req` when given. Sessions from before version 0.2 are not listed.
+   */
+  sessions(userId: string, req?: Request): Promise<UserSession[]>;
+  /** Signs one session (an `id` from {@link RouterUsers.sessions}) out, on every instance. @returns false when there is no such session. */
+  endSession(userId: string, sessionId: string): Promise<boolean>;
+  /** Ends every browser and app session of the user, on every instance; connections are kept. */
+  signOutEverywhere(userId: string): Promise<{ ended: number }>;
+  /**
+   * Unlinks a provider: revokes (unless `revoke: false`) and deletes its tokens, and removes the link so that
+   * provider account no longer signs in to this user.
+   * @throws OAuthRouterError `last_sign_in_method` for the user's only linked provider without `allowLast`;
+   *   `not_connected` when the provider is neither linked nor connected.
+   */
+  unlink(
+    userId: string,
+    provider: string,
+    options?: UnlinkOptions,
+  ): Promise<{ unlinked: LinkedAccount[]; revoked: boolean }>;
+  /** Deletes the user everywhere: sessions, connections (revoked where supported), links and the user. */
+  delete(userId: string): Promise<{ sessionsEnded: number; connectionsRemoved: number }>;
+}
 
 /**
  * Per-user OAuth 2.0 / OpenID Connect sign-in for Express, in one `app.use`.
@@ -189,6 +240,7 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
     forUser: (userId: string) => context.providerAccess({ userId }),
     forApp: () => context.providerAccess('app'),
     events: context.events,
+    users: routerUsers(context),
     async clientCredentials(provider: string, scopes: string[] = []) {
       if (!context.vault)
         throw new OAuthRouterError(
@@ -198,4 +250,28 @@ export function oauthRouter(options: OAuthRouterOptions): OAuthRouter {
       return context.vault.clientCredentials(provider, scopes);
     },
   });
+}
+
+function routerUsers(context: RouterContext): RouterUsers {
+  const { accounts } = context;
+  const checked = (userId: unknown): string => {
+    if (typeof userId !== 'string' || userId === '' || userId.startsWith('@')) {
+      throw new OAuthRouterError(
+        'invalid_request',
+        'A user id must be a non-empty string not starting with "@" (reserved for the app\'s own connections)',
+      );
+    }
+    return userId;
+  };
+  return {
+    sessions: async (userId, req) =>
+      accounts.sessions(
+        checked(userId),
+        req ? { sessionId: req.sessionID, familyId: getBearerFamily(req) } : undefined,
+      ),
+    endSession: async (userId, sessionId) => accounts.endSession(checked(userId), sessionId),
+    signOutEverywhere: async (userId) => accounts.signOutEverywhere(checked(userId)),
+    unlink: async (userId, provider, options) => accounts.unlink(checked(userId), provider, options),
+    delete: async (userId) => accounts.delete(checked(userId)),
+  };
 }

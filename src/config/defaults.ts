@@ -13,6 +13,7 @@ export const DEFAULTS = {
     /** Only used when `baseUrl` is missing (already an error): otherwise Secure follows baseUrl's scheme. */
     secure: true,
     sameSite: 'lax',
+    recordIp: false,
   },
   /** Options of one provider; a preset's own value, when it has one, wins over these. */
   provider: {

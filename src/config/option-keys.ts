@@ -62,6 +62,7 @@ export const SESSION_KEYS = optionKeys<SessionOptions>({
   secure: true,
   sameSite: true,
   store: true,
+  recordIp: true,
 });
 
 /** Options of one entry of `providers`, the preset-specific ones included. */

@@ -62,6 +62,8 @@ export function resolveSession(
       `session.maxAgeSeconds must be a whole number of seconds, at least ${LIMITS.minSessionMaxAgeSeconds}`,
     );
   }
+  const recordIp = options.recordIp ?? DEFAULTS.session.recordIp;
+  if (typeof recordIp !== 'boolean') problems.push('session.recordIp must be true or false');
   const sameSite = options.sameSite ?? DEFAULTS.session.sameSite;
   if (sameSite !== 'lax' && sameSite !== 'strict') {
     problems.push(
@@ -86,6 +88,7 @@ export function resolveSession(
     secure,
     sameSite,
     store: options.store,
+    recordIp,
   };
 }
 

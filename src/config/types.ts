@@ -123,6 +123,12 @@ export interface SessionOptions {
   sameSite?: 'lax' | 'strict';
   /** A custom express-session store. Default: connect-redis on `redis`, or a memory store without it. */
   store?: SessionStore;
+  /**
+   * Keep the client address with each session in the user's session list (`router.users.sessions()`), as
+   * Express reports it (`req.ip`: set `trust proxy` behind a proxy). Default false: an address is personal data,
+   * so collect it only when you tell users you do.
+   */
+  recordIp?: boolean;
 }
 
 /** Minimal logger; by default warnings and errors go to the console, without secrets or stacks. */
@@ -460,6 +466,7 @@ export interface ResolvedConfig {
     secure: boolean;
     sameSite: 'lax' | 'strict';
     store: SessionStore | undefined;
+    recordIp: boolean;
   };
   providers: Map<string, ResolvedProvider>;
   successRedirect: string | undefined;

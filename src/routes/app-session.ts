@@ -28,7 +28,18 @@ export function addSessionRoutes(router: Router, context: RouterContext, limiter
   router.post(`${mountPath}/session`, ...limiter, ...body, async (req, res) => {
     const fields = bodyFields(req);
     // An absent verifier is not malformed: the exchange refuses it with invalid_grant after burning the code.
-    res.json(await bearer().exchange(requiredString(fields, 'code'), optionalString(fields, 'codeVerifier')));
+    const session = await bearer().exchangeForFamily(
+      requiredString(fields, 'code'),
+      optionalString(fields, 'codeVerifier'),
+    );
+    await context.userSessions.recordApp(
+      req,
+      session.tokens.user.id,
+      session.familyId,
+      session.provider,
+      session.expiresAt,
+    );
+    res.json(session.tokens);
   });
   router.post(`${mountPath}/session/refresh`, ...limiter, ...body, async (req, res) => {
     res.json(await bearer().refresh(requiredString(bodyFields(req), 'refreshToken')));

@@ -68,6 +68,7 @@ export function callbackRoute(context: RouterContext): RequestHandler {
     const previous = readSession(req)?.oauth;
     const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
     await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
+    await context.userSessions.recordBrowser(req, user.id, provider);
     context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
     config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
     // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's

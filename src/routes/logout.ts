@@ -11,6 +11,7 @@ import { sendRedirect } from './send-redirect.js';
  * With `revoke` (`?revoke=true`, or the provider's `revokeOnLogout`), the provider's tokens are revoked
  * (RFC 7009) and deleted first; on `POST /logout`, those of every connection. With the provider's
  * `endSessionOnLogout`, the browser then goes to the provider's end-session endpoint (RP-Initiated Logout).
+ * With `?everywhere=true`, every other browser and app session of the user ends too ("sign out everywhere").
  * POST only: a GET logout could be triggered cross-site by an image tag.
  */
 export function logoutRoute(context: RouterContext): RequestHandler {
@@ -31,7 +32,11 @@ export function logoutRoute(context: RouterContext): RequestHandler {
       }
     }
     const family = getBearerFamily(req);
+    if (userId && everywhere(req)) await context.accounts.signOutEverywhere(userId);
     if (family && context.bearer) await context.bearer.revoke(family);
+    if (userId && family) await context.userSessions.forget(userId, 'app', family);
+    if (userId && req.sessionID !== undefined)
+      await context.userSessions.forget(userId, 'browser', req.sessionID);
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
         req.session.destroy((err) => (err ? reject(err) : resolve())),
@@ -72,6 +77,11 @@ export function logoutRoute(context: RouterContext): RequestHandler {
     }
     res.status(204).end();
   };
+}
+
+/** `?everywhere=true`: end every session of the user (all browsers and apps), not only this one. */
+function everywhere(req: Request): boolean {
+  return req.query.everywhere === 'true' || req.query.everywhere === '1';
 }
 
 function revokeRequested(req: Request, fallback: boolean): boolean {

@@ -89,6 +89,17 @@ export class BearerSessions {
    * (RFC 7636 §4.6).
    */
   async exchange(code: string, verifier: string | undefined): Promise<BearerSessionTokens> {
+    return (await this.exchangeForFamily(code, verifier)).tokens;
+  }
+
+  /**
+   * {@link BearerSessions.exchange}, also saying which family the new session is (for the user's session index).
+   * @throws OAuthRouterError `invalid_grant`, as `exchange`.
+   */
+  async exchangeForFamily(
+    code: string,
+    verifier: string | undefined,
+  ): Promise<{ tokens: BearerSessionTokens; familyId: string; provider: string; expiresAt: number }> {
     const invalid = () =>
       new OAuthRouterError('invalid_grant', 'Exchange code unknown, expired, used, or verifier mismatch');
     if (code.length > 128) throw invalid();
@@ -109,7 +120,12 @@ export class BearerSessions {
     };
     // The only write of the family record: refresh and authenticate read it, logout and reuse delete it.
     await this.#store.set(this.#key('family', familyId), JSON.stringify(family), this.#ttl.session);
-    return this.#issue(familyId, family, this.#ttl.session);
+    return {
+      tokens: await this.#issue(familyId, family, this.#ttl.session),
+      familyId,
+      provider: family.provider,
+      expiresAt: family.expiresAt as number,
+    };
   }
 
   /**
@@ -145,6 +161,11 @@ export class BearerSessions {
     if (!familyId) return null;
     const live = await this.#family(familyId);
     return live ? { user: live.family.user, familyId } : null;
+  }
+
+  /** Whether a session family is still live (not revoked, not past its lifetime). */
+  async alive(familyId: string): Promise<boolean> {
+    return (await this.#family(familyId)) !== null;
   }
 
   /** Revokes every token of a session family (logout). */

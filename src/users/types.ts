@@ -55,4 +55,16 @@ export interface UserRepository {
   linkAccount(userId: string, account: LinkedAccount): Promise<boolean>;
   /** @returns The accounts linked to the user, in linking order. */
   listAccounts(userId: string): Promise<LinkedAccount[]>;
+  /**
+   * Removes every link between the user and accounts of `provider`, so signing in with them no longer reaches
+   * this user (a later sign-in with one creates or finds another user, as the account policy says). Optional:
+   * `router.users.unlink()` needs it; the three built-in repositories have it.
+   * @returns The accounts that were unlinked (none when there were none).
+   */
+  unlinkProvider?(userId: string, provider: string): Promise<LinkedAccount[]>;
+  /**
+   * Deletes the user, its links and its verified-email entry; deleting a missing user is not an error.
+   * Optional: `router.users.delete()` needs it; the three built-in repositories have it.
+   */
+  deleteUser?(userId: string): Promise<void>;
 }

@@ -42,6 +42,52 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       ]);
     });
 
+    it('unlinks every account of one provider, leaving the user and its other links', async () => {
+      const repo = await factory();
+      const p = profile();
+      const user = await repo.createFromProfile(p);
+      const other = { provider: 'other', providerAccountId: `o-${p.providerAccountId}` };
+      const second = { provider: 'acme', providerAccountId: `second-${p.providerAccountId}` };
+      await repo.linkAccount(user.id, other);
+      await repo.linkAccount(user.id, second);
+      expect(repo.unlinkProvider).toBeDefined();
+      const removed = await repo.unlinkProvider?.(user.id, 'acme');
+      expect(removed).toEqual(
+        expect.arrayContaining([{ provider: 'acme', providerAccountId: p.providerAccountId }, second]),
+      );
+      expect(removed).toHaveLength(2);
+      expect(await repo.listAccounts(user.id)).toEqual([other]);
+      expect(await repo.findByAccount(p)).toBeNull();
+      expect(await repo.findByAccount(second)).toBeNull();
+      expect(await repo.findByAccount(other)).toEqual(user);
+      expect(await repo.findById(user.id)).toEqual(user);
+      expect(await repo.unlinkProvider?.(user.id, 'acme')).toEqual([]);
+      // The account is free again: it can be linked to someone else.
+      const someoneElse = await repo.createFromProfile(profile());
+      expect(await repo.linkAccount(someoneElse.id, second)).toBe(true);
+    });
+
+    it('deletes a user with its links and verified email, and nothing of anyone else', async () => {
+      const repo = await factory();
+      const p = profile();
+      const user = await repo.createFromProfile(p);
+      const other = { provider: 'other', providerAccountId: `o-${p.providerAccountId}` };
+      await repo.linkAccount(user.id, other);
+      const bystander = await repo.createFromProfile(profile());
+      expect(repo.deleteUser).toBeDefined();
+      await repo.deleteUser?.(user.id);
+      expect(await repo.findById(user.id)).toBeNull();
+      expect(await repo.findByAccount(p)).toBeNull();
+      expect(await repo.findByAccount(other)).toBeNull();
+      expect(await repo.findByVerifiedEmail(p.email as string)).toBeNull();
+      expect(await repo.listAccounts(user.id)).toEqual([]);
+      expect(await repo.findById(bystander.id)).toEqual(bystander);
+      await repo.deleteUser?.(user.id);
+      // The same person signing in again is a new user.
+      const again = await repo.createFromProfile(p);
+      expect(again.id).not.toBe(user.id);
+    });
+
     it('returns null for unknown ids, accounts and emails', async () => {
       const repo = await factory();
       expect(await repo.findById('no-such-user')).toBeNull();

@@ -64,6 +64,10 @@ describe('the example app in a real browser', () => {
     await signInAtProvider('Grace Hopper', 'grace@example.test');
     await expect(page.textContent('#greeting')).resolves.toContain('Grace Hopper');
     await expect(page.textContent('.status[data-provider="dev"]')).resolves.toBe('active');
+    await expect(page.textContent('.health[data-provider="dev"]')).resolves.toBe('ok');
+    // The devices list: this browser, marked as the current device.
+    await expect(page.locator('tr.device').count()).resolves.toBe(1);
+    await expect(page.textContent('tr.device')).resolves.toContain('this device');
     await shot('02-dashboard');
 
     await page.click('#api-demo');
@@ -82,6 +86,7 @@ describe('the example app in a real browser', () => {
     await page.waitForURL(`${app.url}/`);
     await expect(page.isVisible('#reconnect-banner')).resolves.toBe(true);
     await expect(page.textContent('.status[data-provider="dev"]')).resolves.toBe('needs_reauth');
+    await expect(page.textContent('.health[data-provider="dev"]')).resolves.toBe('needs_reauth');
     await shot('04-reconnect-banner');
 
     await page.click('#reconnect-dev');

@@ -59,6 +59,24 @@ export class MemoryUserRepository implements UserRepository {
   async listAccounts(userId: string): Promise<LinkedAccount[]> {
     return (this.#accountsByUser.get(userId) ?? []).map((a) => ({ ...a }));
   }
+
+  async unlinkProvider(userId: string, provider: string): Promise<LinkedAccount[]> {
+    const list = this.#accountsByUser.get(userId) ?? [];
+    const removed = list.filter((a) => a.provider === provider);
+    for (const account of removed) this.#accounts.delete(accountKey(account));
+    this.#accountsByUser.set(
+      userId,
+      list.filter((a) => a.provider !== provider),
+    );
+    return removed.map((a) => ({ ...a }));
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    for (const account of this.#accountsByUser.get(userId) ?? []) this.#accounts.delete(accountKey(account));
+    this.#accountsByUser.delete(userId);
+    for (const [email, id] of this.#emails) if (id === userId) this.#emails.delete(email);
+    this.#users.delete(userId);
+  }
 }
 
 function clone(user: OAuthUser | undefined): OAuthUser | null {

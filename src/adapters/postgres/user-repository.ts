@@ -150,6 +150,22 @@ export class PostgresUserRepository implements UserRepository {
     }));
   }
 
+  async unlinkProvider(userId: string, provider: string): Promise<LinkedAccount[]> {
+    const { rows } = await this.#query(
+      `DELETE FROM ${this.#t.accounts} WHERE user_id = $1 AND provider = $2 RETURNING provider, provider_account_id`,
+      [userId, provider],
+    );
+    return (rows as { provider: string; provider_account_id: string }[]).map((row) => ({
+      provider: row.provider,
+      providerAccountId: row.provider_account_id,
+    }));
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    // Links and the verified-email entry go with it (ON DELETE CASCADE).
+    await this.#query(`DELETE FROM ${this.#t.users} WHERE id = $1`, [userId]);
+  }
+
   async #insertAccount(userId: string, account: LinkedAccount): Promise<boolean> {
     const { rowCount } = await this.#query(
       `INSERT INTO ${this.#t.accounts} (provider, provider_account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -89,6 +89,30 @@ export class RedisUserRepository implements UserRepository {
     return items.map((item) => JSON.parse(item) as LinkedAccount);
   }
 
+  async unlinkProvider(userId: string, provider: string): Promise<LinkedAccount[]> {
+    const removed = (await this.listAccounts(userId)).filter((a) => a.provider === provider);
+    for (const account of removed) {
+      await guard(() => this.#client.eval(DELETE_IF_VALUE, 1, this.#accountKey(account), userId));
+      await guard(() =>
+        this.#client.call('LREM', this.#listKey(userId), '0', JSON.stringify(accountOf(account))),
+      );
+    }
+    return removed;
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    const user = await this.findById(userId);
+    for (const account of await this.listAccounts(userId)) {
+      await guard(() => this.#client.eval(DELETE_IF_VALUE, 1, this.#accountKey(account), userId));
+    }
+    if (user?.email) {
+      const emailKey = `${this.#prefix}email:${normalizeEmail(user.email)}`;
+      await guard(() => this.#client.eval(DELETE_IF_VALUE, 1, emailKey, userId));
+    }
+    await guard(() => this.#client.del(this.#listKey(userId)));
+    await guard(() => this.#client.del(`${this.#prefix}user:${userId}`));
+  }
+
   #accountKey(account: LinkedAccount): string {
     return `${this.#prefix}account:${account.provider}:${account.providerAccountId}`;
   }
@@ -101,6 +125,9 @@ export class RedisUserRepository implements UserRepository {
 const READ_THROUGH = `local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('GET', ARGV[1] .. id)`;
+// Deletes an index key only while it still points at this user: an account relinked to someone else meanwhile stays.
+const DELETE_IF_VALUE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 const READ_THROUGH_SHA = createHash('sha1').update(READ_THROUGH).digest('hex');
 
 function accountOf(account: LinkedAccount): LinkedAccount {
