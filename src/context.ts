@@ -18,6 +18,7 @@ import { RedisSessionIndex } from './adapters/redis/session-index.js';
 import { RedisTokenRepository } from './adapters/redis/token-repository.js';
 import { RedisUserRepository } from './adapters/redis/user-repository.js';
 import type { RedisClient } from './adapters/redis-client.js';
+import { storeBackoff } from './client/provider-backoff.js';
 import { createProviderClient, type ProviderClient } from './client/provider-client.js';
 import type { ResolvedConfig } from './config/types.js';
 import { OAuthRouterError } from './errors.js';
@@ -138,7 +139,11 @@ export function createContext(config: ResolvedConfig): RouterParts {
   // The app's connections are (re)made by an admin through the login route with connect=app.
   const ownerLoginUrl = (provider: string, owner: string) =>
     owner === APP_OWNER ? `${loginUrl(provider)}?connect=app` : loginUrl(provider);
-  const providerClients = new Map([...config.providers].map(([name, p]) => [name, createProviderClient(p)]));
+  const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
+  const backoff = storeBackoff(kvStore, config.keyPrefix);
+  const providerClients = new Map(
+    [...config.providers].map(([name, p]) => [name, createProviderClient(p, backoff)]),
+  );
   const events = new RouterEvents((event, err) =>
     config.logger.error(`express-oauth-router: a listener of the ${event} event threw`, {
       cause: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
@@ -160,7 +165,6 @@ export function createContext(config: ResolvedConfig): RouterParts {
         events,
       })
     : undefined;
-  const kvStore = config.kvStore ?? (redis ? new RedisKvStore(redis) : new MemoryKvStore());
   const bearer = config.appCallbacks
     ? new BearerSessions(kvStore, config.keyPrefix, {
         exchangeCode: config.appCallbacks.exchangeCode,

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_state'
   | 'invalid_request'
   | 'provider_error'
+  | 'provider_unavailable'
   | 'unknown_provider'
   | 'unauthenticated'
   | 'store_unavailable'
@@ -48,6 +49,11 @@ const CODES: Record<ErrorCode, { status: number; publicMessage: string; endsLogi
   provider_error: {
     status: 502,
     publicMessage: 'The identity provider returned an error. Please try again.',
+    endsLogin: true,
+  },
+  provider_unavailable: {
+    status: 503,
+    publicMessage: 'The identity provider is busy. Please try again in a moment.',
     endsLogin: true,
   },
   unknown_provider: {
@@ -397,5 +403,44 @@ export class InsufficientScopeError extends OAuthRouterError {
       missingScopes: this.missingScopes,
       loginUrl: this.loginUrl,
     };
+  }
+}
+
+/**
+ * The provider's token endpoint answered 429 or 503 with `Retry-After`: no instance calls it again before
+ * `retryAt` (the wait is shared through the router's store), and calls until then fail at once with this error.
+ * Auth routes answer 503 with a `Retry-After` header.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ProviderUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds())).sendStatus(503);
+ * ```
+ */
+export class ProviderUnavailableError extends OAuthRouterError {
+  /** When the provider may be called again. */
+  readonly retryAt: Date;
+
+  /**
+   * @param provider - The provider that asked to wait.
+   * @param retryAt - When it may be called again.
+   * @param options - Cause and the provider's own error code.
+   */
+  constructor(provider: string, retryAt: Date, options: OAuthRouterErrorOptions = {}) {
+    super(
+      'provider_unavailable',
+      `${provider}: the token endpoint asked to wait until ${retryAt.toISOString()}`,
+      { ...options, provider },
+    );
+    this.name = 'ProviderUnavailableError';
+    this.retryAt = retryAt;
+  }
+
+  /** Whole seconds until {@link ProviderUnavailableError.retryAt}, at least 1: the value of a `Retry-After` header. */
+  retryAfterSeconds(now: number = Date.now()): number {
+    return Math.max(1, Math.ceil((this.retryAt.getTime() - now) / 1000));
+  }
+
+  override toJSON(): { error: ErrorCode; message: string; provider: string; retryAfter: number } {
+    return { ...super.toJSON(), provider: this.provider as string, retryAfter: this.retryAfterSeconds() };
   }
 }

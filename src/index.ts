@@ -47,6 +47,7 @@ export {
   InsufficientScopeError,
   OAuthRouterError,
   type OAuthRouterErrorOptions,
+  ProviderUnavailableError,
   ReauthRequiredError,
   SignInDeniedError,
 } from './errors.js';

@@ -1,7 +1,7 @@
 /** The client credentials grant: a token for the app itself. */
 import * as client from 'openid-client';
 import type { ProviderClient } from './provider-client.js';
-import { tokenEndpointError } from './provider-errors.js';
+import { callTokenEndpoint } from './token-endpoint-call.js';
 import { type TokenResponse, toTokenResponse } from './token-response.js';
 
 /**
@@ -20,10 +20,10 @@ export async function clientCredentialsToken(
   scopes: string[],
 ): Promise<TokenResponse> {
   const config = await providerClient.configuration();
-  try {
-    const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
-    return toTokenResponse(await client.clientCredentialsGrant(config, parameters));
-  } catch (err) {
-    throw await tokenEndpointError(err, providerClient, 'client credentials grant failed');
-  }
+  const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
+  return toTokenResponse(
+    await callTokenEndpoint(providerClient, 'client credentials grant failed', () =>
+      client.clientCredentialsGrant(config, parameters),
+    ),
+  );
 }

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import type { AuthorizationSecrets } from './authorization-url.js';
 import { identityClaims } from './identity-claims.js';
 import type { ProviderClient } from './provider-client.js';
-import { tokenEndpointError } from './provider-errors.js';
+import { callTokenEndpoint } from './token-endpoint-call.js';
 import { type TokenResponse, toTokenResponse } from './token-response.js';
 
 /** What the code exchange yields: the tokens and the validated identity. */
@@ -35,7 +35,7 @@ export async function exchangeCode(
   // Built from the configured redirect URI, not the request, so a proxy's Host header cannot change redirect_uri.
   const currentUrl = new URL(provider.redirectUri);
   for (const [key, value] of callbackParams) currentUrl.searchParams.append(key, value);
-  try {
+  return callTokenEndpoint(providerClient, 'code exchange failed', async () => {
     const tokens = await client.authorizationCodeGrant(
       config,
       currentUrl,
@@ -53,7 +53,5 @@ export async function exchangeCode(
     );
     const claims = await identityClaims(provider, config, tokens);
     return { ...toTokenResponse(tokens), claims };
-  } catch (err) {
-    throw await tokenEndpointError(err, providerClient, 'code exchange failed');
-  }
+  });
 }

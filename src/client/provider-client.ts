@@ -11,9 +11,22 @@ import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.
 import { discover } from './discovery.js';
 import { toProviderError } from './provider-errors.js';
 
+/**
+ * A provider's "do not call before" time, shared by every instance (the router's store): set when its token
+ * endpoint answers 429/503 with `Retry-After`, checked before each token request.
+ */
+export interface TokenEndpointBackoff {
+  /** @returns When the provider may be called again (ms since the epoch), or null when it may be now. */
+  heldUntil(provider: string): Promise<number | null>;
+  /** Holds every token request to the provider until `until` (ms since the epoch). */
+  hold(provider: string, until: number): Promise<void>;
+}
+
 /** A provider's discovered configuration, fetched on first use and kept. */
 export interface ProviderClient {
   readonly provider: ResolvedProvider;
+  /** Where the provider's `Retry-After` waits are shared; none means this process alone remembers nothing. */
+  readonly backoff: TokenEndpointBackoff | undefined;
   /** Resolves the discovered configuration; a failed discovery is retried on the next call. */
   configuration(): Promise<client.Configuration>;
   /**
@@ -28,16 +41,21 @@ export interface ProviderClient {
  * unreachable provider at boot does not stop the app, and so that a failure is not cached.
  *
  * @param provider - The resolved provider.
+ * @param backoff - Where `Retry-After` waits are shared across instances.
  * @returns The provider's client; nothing is fetched until its first use.
  * @example
  * const github = createProviderClient(config.providers.get('github'));
  * const url = await buildAuthorizationUrl(github, newAuthorizationSecrets());
  */
-export function createProviderClient(provider: ResolvedProvider): ProviderClient {
+export function createProviderClient(
+  provider: ResolvedProvider,
+  backoff?: TokenEndpointBackoff,
+): ProviderClient {
   let pending: Promise<client.Configuration> | undefined;
   let method = provider.tokenEndpointAuthMethod;
   return {
     provider,
+    backoff,
     configuration() {
       pending ??= discover(provider).then(
         (discovered) => {

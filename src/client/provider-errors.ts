@@ -1,7 +1,7 @@
 /** The one place openid-client errors become {@link OAuthRouterError}s. */
 import * as client from 'openid-client';
 import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
-import { OAuthRouterError } from '../errors.js';
+import { OAuthRouterError, ProviderUnavailableError } from '../errors.js';
 import { quoteForLog } from '../internal/log-text.js';
 
 /**
@@ -33,6 +33,8 @@ export async function tokenEndpointError(
   context: string,
 ): Promise<OAuthRouterError> {
   const error = toProviderError(err, providerClient.provider.name, context);
+  const busy = await unavailable(err, providerClient.provider.name, error.providerError);
+  if (busy) return busy;
   if (error.providerError === undefined) {
     const code = await serverErrorCode(err);
     if (code !== undefined) {
@@ -135,14 +137,48 @@ export function toProviderError(err: unknown, provider: string, context: string)
  * error code is a short token (`invalid_scope`, `consent_required`); anything else is the provider's (or an
  * attacker's) free text and is dropped.
  */
+/** The longest `Retry-After` honoured: a provider's answer must not silence it for days. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * A 429 or 503 with `Retry-After` (delta-seconds or an HTTP-date, RFC 9110 §10.2.3) as a
+ * {@link ProviderUnavailableError}; anything else, undefined.
+ */
+async function unavailable(
+  err: unknown,
+  provider: string,
+  providerError: string | undefined,
+): Promise<ProviderUnavailableError | undefined> {
+  const response = responseOf(err);
+  if (!response || (response.status !== 429 && response.status !== 503)) return undefined;
+  const header = response.headers.get('retry-after')?.trim();
+  if (!header) return undefined;
+  const now = Date.now();
+  const at = /^\d{1,10}$/.test(header) ? now + Number(header) * 1000 : Date.parse(header);
+  if (Number.isNaN(at)) return undefined;
+  const retryAt = Math.min(Math.max(at, now + 1000), now + MAX_RETRY_AFTER_MS);
+  return new ProviderUnavailableError(provider, new Date(retryAt), {
+    cause: err,
+    providerError: providerError ?? (await serverErrorCode(err)),
+  });
+}
+
+/** The HTTP response an openid-client error carries, if any. */
+function responseOf(err: unknown): Response | undefined {
+  if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError)
+    return err.response;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof Response ? cause : undefined;
+}
+
 /**
  * The OAuth error code of a 5xx token endpoint answer (`temporarily_unavailable`, `server_error`), which
  * openid-client does not parse (RFC 6749 §5.2 only defines error bodies for 400/401, but providers send them
  * with 503 too). Reads at most a few kilobytes of a JSON body.
  */
 async function serverErrorCode(err: unknown): Promise<string | undefined> {
-  const response = (err as { cause?: unknown } | null)?.cause;
-  if (!(response instanceof Response) || response.status < 500 || response.bodyUsed) return undefined;
+  const response = responseOf(err);
+  if (!response || response.status < 500 || response.bodyUsed) return undefined;
   if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return undefined;
   if (Number(response.headers.get('content-length') ?? 0) > 4096) return undefined;
   try {

@@ -1,7 +1,7 @@
 /** The refresh token grant. */
 import * as client from 'openid-client';
 import type { ProviderClient } from './provider-client.js';
-import { tokenEndpointError } from './provider-errors.js';
+import { callTokenEndpoint } from './token-endpoint-call.js';
 import { type TokenResponse, toTokenResponse } from './token-response.js';
 
 /**
@@ -21,9 +21,9 @@ export async function refreshTokens(
   refreshToken: string,
 ): Promise<TokenResponse> {
   const config = await providerClient.configuration();
-  try {
-    return toTokenResponse(await client.refreshTokenGrant(config, refreshToken));
-  } catch (err) {
-    throw await tokenEndpointError(err, providerClient, 'refresh failed');
-  }
+  return toTokenResponse(
+    await callTokenEndpoint(providerClient, 'refresh failed', () =>
+      client.refreshTokenGrant(config, refreshToken),
+    ),
+  );
 }

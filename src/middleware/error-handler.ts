@@ -4,6 +4,7 @@ import {
   AccountMismatchError,
   endsLogin,
   OAuthRouterError,
+  ProviderUnavailableError,
   SignInDeniedError,
   toOAuthRouterError,
 } from '../errors.js';
@@ -39,6 +40,7 @@ export function sendError(req: Request, res: Response, error: unknown, context: 
     sendRedirect(res, req.method === 'POST' ? 303 : 302, location);
     return;
   }
+  if (err instanceof ProviderUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds()));
   res.status(err.status).json(err.toJSON());
 }
 
