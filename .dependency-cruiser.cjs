@@ -25,6 +25,15 @@ module.exports = {
       to: { path: pkg('openid-client') },
     },
     {
+      name: 'opentelemetry-only-in-telemetry',
+      severity: 'error',
+      comment:
+        'Only src/telemetry/ may import @opentelemetry/api: spans and counters go through its inSpan() and ' +
+        'countEvents(), so names, attributes and the no-secrets rule live in one file.',
+      from: { path: '^src/', pathNot: '^src/telemetry/' },
+      to: { path: pkg('@opentelemetry/api') },
+    },
+    {
       name: 'ioredis-only-in-redis-adapter',
       severity: 'error',
       comment:

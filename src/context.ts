@@ -26,6 +26,7 @@ import { RouterEvents } from './events.js';
 import { BearerSessions } from './session/app-sessions.js';
 import { createSessionStore, type SessionStore } from './session/session-store.js';
 import { UserSessions } from './session/user-sessions.js';
+import { countEvents } from './telemetry/otel.js';
 import {
   APP_OWNER,
   createProviderAccess,
@@ -149,6 +150,7 @@ export function createContext(config: ResolvedConfig): RouterParts {
       cause: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     }),
   );
+  countEvents(events);
   const vault = config.keyring
     ? new TokenVault({
         repository:

@@ -1,5 +1,6 @@
 /** The callback's protocol step: the authorization response checked and its code exchanged for tokens. */
 import * as client from 'openid-client';
+import { inSpan } from '../telemetry/otel.js';
 import type { AuthorizationSecrets } from './authorization-url.js';
 import { identityClaims } from './identity-claims.js';
 import type { ProviderClient } from './provider-client.js';
@@ -35,23 +36,29 @@ export async function exchangeCode(
   // Built from the configured redirect URI, not the request, so a proxy's Host header cannot change redirect_uri.
   const currentUrl = new URL(provider.redirectUri);
   for (const [key, value] of callbackParams) currentUrl.searchParams.append(key, value);
-  return callTokenEndpoint(providerClient, 'code exchange failed', async () => {
-    const tokens = await client.authorizationCodeGrant(
-      config,
-      currentUrl,
-      provider.kind === 'oidc'
-        ? {
-            pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
-            expectedState: secrets.state,
-            expectedNonce: secrets.nonce,
-            idTokenExpected: true,
-          }
-        : {
-            pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
-            expectedState: secrets.state,
-          },
-    );
-    const claims = await identityClaims(provider, config, tokens);
-    return { ...toTokenResponse(tokens), claims };
-  });
+  return inSpan(
+    'oauth.code_exchange',
+    { 'oauth.provider': provider.name },
+    () =>
+      callTokenEndpoint(providerClient, 'code exchange failed', async () => {
+        const tokens = await client.authorizationCodeGrant(
+          config,
+          currentUrl,
+          provider.kind === 'oidc'
+            ? {
+                pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
+                expectedState: secrets.state,
+                expectedNonce: secrets.nonce,
+                idTokenExpected: true,
+              }
+            : {
+                pkceCodeVerifier: provider.pkce ? secrets.codeVerifier : undefined,
+                expectedState: secrets.state,
+              },
+        );
+        const claims = await identityClaims(provider, config, tokens);
+        return { ...toTokenResponse(tokens), claims };
+      }),
+    'client',
+  );
 }

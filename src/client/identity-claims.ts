@@ -6,6 +6,7 @@ import * as client from 'openid-client';
 import type { ResolvedProvider } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
 import type { ProviderGet } from '../providers/types.js';
+import { inSpan } from '../telemetry/otel.js';
 import { idTokenClaims } from './id-token.js';
 
 /**
@@ -34,7 +35,13 @@ export async function identityClaims(
       missesScopedClaims(claims, provider.scopes) &&
       config.serverMetadata().userinfo_endpoint
     ) {
-      return { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
+      const userinfo = await inSpan(
+        'oauth.userinfo',
+        { 'oauth.provider': provider.name },
+        () => client.fetchUserInfo(config, tokens.access_token, idClaims.sub),
+        'client',
+      );
+      return { ...claims, ...userinfo };
     }
     return claims;
   }
@@ -42,8 +49,15 @@ export async function identityClaims(
   if (!provider.endpoints.userinfoUrl) return {};
   const get: ProviderGet = (url) => getJson(config, tokens.access_token, url, provider.name);
   const userinfoUrl = provider.endpoints.userinfoUrl.href;
-  const claims = (await get(userinfoUrl)) as Record<string, unknown>;
-  return provider.fetchProfile ? provider.fetchProfile(claims, get, userinfoUrl) : claims;
+  return inSpan(
+    'oauth.userinfo',
+    { 'oauth.provider': provider.name },
+    async () => {
+      const claims = (await get(userinfoUrl)) as Record<string, unknown>;
+      return provider.fetchProfile ? provider.fetchProfile(claims, get, userinfoUrl) : claims;
+    },
+    'client',
+  );
 }
 
 /**

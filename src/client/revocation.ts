@@ -1,5 +1,6 @@
 /** Token revocation at the provider. */
 import * as client from 'openid-client';
+import { inSpan } from '../telemetry/otel.js';
 import type { ProviderClient } from './provider-client.js';
 import { toProviderError } from './provider-errors.js';
 
@@ -22,10 +23,17 @@ export async function revokeToken(
 ): Promise<boolean> {
   const config = await providerClient.configuration();
   if (!config.serverMetadata().revocation_endpoint) return false;
-  try {
-    await client.tokenRevocation(config, token, { token_type_hint: hint });
-    return true;
-  } catch (err) {
-    throw toProviderError(err, providerClient.provider.name, 'revocation failed');
-  }
+  return inSpan(
+    'oauth.revocation',
+    { 'oauth.provider': providerClient.provider.name, 'oauth.token_type_hint': hint },
+    async () => {
+      try {
+        await client.tokenRevocation(config, token, { token_type_hint: hint });
+        return true;
+      } catch (err) {
+        throw toProviderError(err, providerClient.provider.name, 'revocation failed');
+      }
+    },
+    'client',
+  );
 }

@@ -8,6 +8,7 @@ import { presetOf } from '../providers/index.js';
 import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
 import { readSession } from '../session/cookie-session.js';
+import { inSpan } from '../telemetry/otel.js';
 import type { OAuthSessionData } from '../types/augment.js';
 import { signInUser } from '../users/sign-in-user.js';
 import type { OAuthUser } from '../users/types.js';
@@ -22,60 +23,68 @@ import { landAfterLogin, sendRedirect } from './send-redirect.js';
  */
 export function callbackRoute(context: RouterContext): RequestHandler {
   const { config } = context;
-  return async (req, res) => {
-    const providerClient = providerFor(req, context);
-    const provider = providerClient.provider.name;
-    const params = callbackParams(req);
-    const flow = await consumeFlowState({
-      store: context.kvStore,
-      keyPrefix: config.keyPrefix,
-      state: params.get('state') ?? undefined,
-      provider,
-      bindingId: readBindingId(req, config),
-    });
-    // A connection, not a sign-in: the app's own (connect=app), or an API connected to the signed-in user.
-    if (flow.connect === 'app' || providerClient.provider.connectOnly) {
-      await finishConnection(req, res, context, providerClient, params, flow);
-      return;
-    }
-    const complete = async () => {
-      const result = await exchangeCode(providerClient, params, flow.secrets);
-      const preset = presetOf(providerClient.provider);
-      const claims = preset?.callbackClaims?.(result.claims, params) ?? result.claims;
-      const profile = toProfile(providerClient.provider, claims);
-      const linking = req.user !== undefined && flow.linkUserId === req.user.id;
-      const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
-      const granted = result.scope ? grantedScopes(result.scope, preset?.grantedScopeSeparator) : requested;
-      const { user, kind } = await signInUser({
-        users: context.users,
-        hooks: config.hooks,
-        policy: config.accounts,
-        profile,
-        grantedScopes: granted,
-        currentUser: linking ? req.user : undefined,
+  return (req, res) =>
+    inSpan('oauth.callback', {}, async (span) => {
+      const providerClient = providerFor(req, context);
+      const provider = providerClient.provider.name;
+      span.set('oauth.provider', provider);
+      const params = callbackParams(req);
+      const flow = await consumeFlowState({
+        store: context.kvStore,
+        keyPrefix: config.keyPrefix,
+        state: params.get('state') ?? undefined,
+        provider,
+        bindingId: readBindingId(req, config),
       });
-      if (providerClient.provider.mode === 'integration' && context.vault) {
-        await context.vault.saveGrant(user.id, provider, { ...result, scope: granted.join(' ') }, requested);
+      // A connection, not a sign-in: the app's own (connect=app), or an API connected to the signed-in user.
+      if (flow.connect === 'app' || providerClient.provider.connectOnly) {
+        await finishConnection(req, res, context, providerClient, params, flow);
+        return;
       }
-      return { user, granted, kind };
-    };
-    if (flow.appRedirect) {
-      await finishAppFlow(res, context, flow.appRedirect, flow.appChallenge, provider, complete);
-      return;
-    }
-    const { user, granted, kind } = await complete();
-    warnIfCookieWillBeDropped(req, context);
-    const previous = readSession(req)?.oauth;
-    const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
-    await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
-    await context.userSessions.recordBrowser(req, user.id, provider);
-    context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
-    config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
-    // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
-    // root. API clients (and a JSON-preferring Accept) get { user }.
-    if (landAfterLogin(req, res, config, flow.returnTo)) return;
-    res.status(200).json({ user });
-  };
+      const complete = async () => {
+        const result = await exchangeCode(providerClient, params, flow.secrets);
+        const preset = presetOf(providerClient.provider);
+        const claims = preset?.callbackClaims?.(result.claims, params) ?? result.claims;
+        const profile = toProfile(providerClient.provider, claims);
+        const linking = req.user !== undefined && flow.linkUserId === req.user.id;
+        const requested = [...new Set([...providerClient.provider.scopes, ...flow.extraScopes])];
+        const granted = result.scope ? grantedScopes(result.scope, preset?.grantedScopeSeparator) : requested;
+        const { user, kind } = await signInUser({
+          users: context.users,
+          hooks: config.hooks,
+          policy: config.accounts,
+          profile,
+          grantedScopes: granted,
+          currentUser: linking ? req.user : undefined,
+        });
+        if (providerClient.provider.mode === 'integration' && context.vault) {
+          await context.vault.saveGrant(
+            user.id,
+            provider,
+            { ...result, scope: granted.join(' ') },
+            requested,
+          );
+        }
+        return { user, granted, kind };
+      };
+      if (flow.appRedirect) {
+        await finishAppFlow(res, context, flow.appRedirect, flow.appChallenge, provider, complete);
+        return;
+      }
+      const { user, granted, kind } = await complete();
+      warnIfCookieWillBeDropped(req, context);
+      const previous = readSession(req)?.oauth;
+      const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
+      await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
+      await context.userSessions.recordBrowser(req, user.id, provider);
+      context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
+      config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
+      // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
+      // root. API clients (and a JSON-preferring Accept) get { user }.
+      span.set('oauth.sign_in.kind', kind);
+      if (landAfterLogin(req, res, config, flow.returnTo)) return;
+      res.status(200).json({ user });
+    });
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseExtraScopes } from '../flow/extra-scopes.js';
 import { mintFlowState } from '../flow/flow-state.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import { ensureBindingId } from '../session/binding-cookie.js';
+import { inSpan } from '../telemetry/otel.js';
 import { checkConnection, parseConnect } from './connect.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
@@ -18,50 +19,52 @@ import { sendRedirect } from './send-redirect.js';
  */
 export function loginRoute(context: RouterContext): RequestHandler {
   const { config } = context;
-  return async (req, res) => {
-    const providerClient = providerFor(req, context);
-    const returnTo = checkReturnTo(req.query.returnTo, config.baseUrl, config.allowedReturnToOrigins);
-    const extraScopes = parseExtraScopes(req.query.scope);
-    const app = appCallback(
-      req.query.redirectUrl,
-      req.query.codeChallenge,
-      config.appCallbacks?.allowedRedirects,
-    );
-    const connect = parseConnect(req.query.connect);
-    if (connect === 'app' || providerClient.provider.connectOnly) {
-      await checkConnection(context, providerClient.provider, connect, req.user, app !== undefined);
-    }
-    // Discover before writing anything, so an unreachable provider leaves no state behind.
-    await providerClient.configuration();
-    const bindingId = ensureBindingId(req, res, config);
-    const secrets = await mintFlowState({
-      store: context.kvStore,
-      keyPrefix: config.keyPrefix,
-      ttlSeconds: config.stateTtlSeconds,
-      provider: providerClient.provider.name,
-      bindingId,
-      returnTo,
-      // An app flow ends in a new bearer session, never by linking into whatever cookie session this browser has.
-      linkUserId: app ? undefined : req.user?.id,
-      extraScopes,
-      appRedirect: app?.redirect,
-      appChallenge: app?.challenge,
-      connect,
+  return (req, res) =>
+    inSpan('oauth.login', {}, async (span) => {
+      const providerClient = providerFor(req, context);
+      span.set('oauth.provider', providerClient.provider.name);
+      const returnTo = checkReturnTo(req.query.returnTo, config.baseUrl, config.allowedReturnToOrigins);
+      const extraScopes = parseExtraScopes(req.query.scope);
+      const app = appCallback(
+        req.query.redirectUrl,
+        req.query.codeChallenge,
+        config.appCallbacks?.allowedRedirects,
+      );
+      const connect = parseConnect(req.query.connect);
+      if (connect === 'app' || providerClient.provider.connectOnly) {
+        await checkConnection(context, providerClient.provider, connect, req.user, app !== undefined);
+      }
+      // Discover before writing anything, so an unreachable provider leaves no state behind.
+      await providerClient.configuration();
+      const bindingId = ensureBindingId(req, res, config);
+      const secrets = await mintFlowState({
+        store: context.kvStore,
+        keyPrefix: config.keyPrefix,
+        ttlSeconds: config.stateTtlSeconds,
+        provider: providerClient.provider.name,
+        bindingId,
+        returnTo,
+        // An app flow ends in a new bearer session, never by linking into whatever cookie session this browser has.
+        linkUserId: app ? undefined : req.user?.id,
+        extraScopes,
+        appRedirect: app?.redirect,
+        appChallenge: app?.challenge,
+        connect,
+      });
+      const url = await buildAuthorizationUrl(
+        providerClient,
+        secrets,
+        extraScopes,
+        passThrough(req.query, providerClient.provider.loginParams),
+        await holdsRefreshToken(
+          context,
+          providerClient.provider,
+          app === undefined && connect !== 'app',
+          req.user?.id,
+        ),
+      );
+      sendRedirect(res, 302, url.href);
     });
-    const url = await buildAuthorizationUrl(
-      providerClient,
-      secrets,
-      extraScopes,
-      passThrough(req.query, providerClient.provider.loginParams),
-      await holdsRefreshToken(
-        context,
-        providerClient.provider,
-        app === undefined && connect !== 'app',
-        req.user?.id,
-      ),
-    );
-    sendRedirect(res, 302, url.href);
-  };
 }
 
 /**

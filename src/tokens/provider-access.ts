@@ -6,6 +6,7 @@
 import { isLoopback } from '../config/checks.js';
 import type { ResolvedProvider } from '../config/types.js';
 import { InsufficientScopeError, OAuthRouterError } from '../errors.js';
+import { inSpan } from '../telemetry/otel.js';
 import type { ConnectionInfo } from './types.js';
 import type { TokenVault } from './vault.js';
 
@@ -90,14 +91,25 @@ export class ProviderAccess {
    */
   async fetch(provider: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
     const target = checkApiUrl(url);
-    const { vault, owner } = this.#parts;
-    const token = await vault.accessToken(owner, provider);
-    const first = await fetch(target, withBearer(init, token));
-    if (first.status !== 401 || !isReplayable(init.body)) return this.#checkScope(provider, first);
-    const renewed = await vault.accessToken(owner, provider, token);
-    if (renewed === token) return first;
-    await first.body?.cancel();
-    return this.#checkScope(provider, await fetch(target, withBearer(init, renewed)));
+    return inSpan(
+      'oauth.provider_fetch',
+      { 'oauth.provider': provider, 'http.request.method': (init.method ?? 'GET').toUpperCase() },
+      async (span) => {
+        const { vault, owner } = this.#parts;
+        const token = await vault.accessToken(owner, provider);
+        const first = await fetch(target, withBearer(init, token));
+        span.set('http.response.status_code', first.status);
+        if (first.status !== 401 || !isReplayable(init.body)) return this.#checkScope(provider, first);
+        const renewed = await vault.accessToken(owner, provider, token);
+        if (renewed === token) return first;
+        await first.body?.cancel();
+        const second = await fetch(target, withBearer(init, renewed));
+        span.set('oauth.retried_after_401', true);
+        span.set('http.response.status_code', second.status);
+        return this.#checkScope(provider, second);
+      },
+      'client',
+    );
   }
 
   async #checkScope(provider: string, res: Response): Promise<Response> {

@@ -13,6 +13,7 @@ import type { Keyring } from '../config/keyring.js';
 import type { Logger } from '../config/types.js';
 import { OAuthRouterError, ReauthRequiredError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
+import { inSpan, type SpanAttributes } from '../telemetry/otel.js';
 import type { RefreshLock } from './refresh-lock.js';
 import { open, seal } from './sealing.js';
 import type {
@@ -203,23 +204,44 @@ export class TokenVault {
     const key = `${userId}\u0000${provider}`;
     const running = this.#inflight.get(key);
     if (running) return running;
-    const promise = this.#renew(userId, provider, strategy).finally(() => this.#inflight.delete(key));
+    const promise = inSpan(
+      'oauth.refresh',
+      {
+        'oauth.provider': provider,
+        'oauth.grant': strategy.createIfMissing ? 'client_credentials' : 'refresh_token',
+      },
+      (span) => this.#renew(userId, provider, strategy, span),
+    ).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, promise);
     return promise;
   }
 
-  async #renew(userId: string, provider: string, strategy: RenewStrategy): Promise<TokenSet> {
+  async #renew(
+    userId: string,
+    provider: string,
+    strategy: RenewStrategy,
+    span: SpanAttributes,
+  ): Promise<TokenSet> {
     const lockKey = `${this.#o.lockPrefix}refresh-lock:{${userId}}:${provider}`;
+    const started = this.#now();
+    // Whether this call renewed the tokens, or another instance (or an earlier holder) did while it waited.
+    const settle = (tokens: TokenSet, refreshed: boolean) => {
+      span.set('oauth.refreshed', refreshed);
+      span.set('oauth.refresh.wait_ms', this.#now() - started);
+      return tokens;
+    };
     // A waiter gives up only after a dead holder's lock would have expired and a new holder had time to finish.
     const deadline = this.#now() + 2 * this.#o.lockTtlMs + 1_000;
     for (;;) {
       const loaded = await this.#loadForRenewal(userId, provider, strategy);
-      if (loaded && !this.#stale(loaded.record, loaded.tokens, strategy.rejected)) return loaded.tokens;
+      if (loaded && !this.#stale(loaded.record, loaded.tokens, strategy.rejected))
+        return settle(loaded.tokens, false);
       const lockToken = await this.#o.lock.acquire(lockKey, this.#o.lockTtlMs);
       if (lockToken) {
+        span.set('oauth.refresh.lock_wait_ms', this.#now() - started);
         try {
           const outcome = await this.#renewHoldingLock(userId, provider, strategy);
-          if (outcome) return outcome;
+          if (outcome) return settle(outcome.tokens, outcome.refreshed);
         } finally {
           await this.#o.lock.release(lockKey, lockToken).catch(() => {
             // The lock expires by itself; a failed release only delays the next refresh by its TTL.
@@ -240,15 +262,19 @@ export class TokenVault {
     }
   }
 
-  /** @returns The new tokens, or null to start over (the record changed under us). */
+  /**
+   * @returns The tokens (renewed here, or by the previous holder of the lock), or null to start over (the record
+   * changed under us).
+   */
   async #renewHoldingLock(
     userId: string,
     provider: string,
     strategy: RenewStrategy,
-  ): Promise<TokenSet | null> {
+  ): Promise<{ tokens: TokenSet; refreshed: boolean } | null> {
     // Read again under the lock: the previous holder may have just refreshed.
     const loaded = await this.#loadForRenewal(userId, provider, strategy);
-    if (loaded && !this.#stale(loaded.record, loaded.tokens, strategy.rejected)) return loaded.tokens;
+    if (loaded && !this.#stale(loaded.record, loaded.tokens, strategy.rejected))
+      return { tokens: loaded.tokens, refreshed: false };
     let response: TokenResponse;
     try {
       response = await strategy.obtain(loaded?.tokens ?? null);
@@ -296,7 +322,7 @@ export class TokenVault {
         },
       );
     }
-    return tokens;
+    return { tokens, refreshed: true };
   }
 
   async #loadForRenewal(userId: string, provider: string, strategy: RenewStrategy): Promise<Loaded | null> {
