@@ -238,6 +238,7 @@ function resolveProvider(
     loginParams,
     consentForRefreshToken,
     refreshTokenHint: preset?.refreshTokenHint,
+    refreshTokenOnFirstConsent: preset?.refreshTokenOnFirstConsent ?? false,
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,
     clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,

@@ -403,6 +403,8 @@ export interface ResolvedProviderBase {
   consentForRefreshToken: boolean;
   /** Why the provider may send no refresh token, and the fix (the preset's), for the log. */
   refreshTokenHint: string | undefined;
+  /** The provider sends a refresh token when a user consents, and only then (Google): see `ConsentPlan`. */
+  refreshTokenOnFirstConsent: boolean;
   /** Maps claims (OIDC) or the profile answer (OAuth 2.0) to the normalised profile. */
   mapProfile: (raw: Record<string, unknown>) => MappedProfile;
   /** Completes a short profile with more API calls (GitHub's emails). */

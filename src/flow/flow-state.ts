@@ -30,6 +30,11 @@ export interface FlowState {
   appChallenge?: string;
   /** `app`: the login connects the provider for the app itself (its tokens are the app's), signing nobody in. */
   connect?: 'app';
+  /**
+   * The login left out the consent the configuration asks for to get a refresh token: if the grant comes without
+   * one and none is held, the callback goes back to the provider with consent, once.
+   */
+  consentRetry?: true;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -47,6 +52,7 @@ export interface MintFlowStateInput {
   appRedirect?: string;
   appChallenge?: string;
   connect?: 'app';
+  consentRetry?: true;
 }
 
 /**
@@ -66,6 +72,7 @@ export async function mintFlowState(input: MintFlowStateInput): Promise<Authoriz
     appRedirect: input.appRedirect,
     appChallenge: input.appChallenge,
     connect: input.connect,
+    consentRetry: input.consentRetry,
     createdAt: Date.now(),
   };
   await input.store.set(

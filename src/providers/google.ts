@@ -6,8 +6,9 @@ import type { ProviderPreset } from './types.js';
  *
  * Redirect URI to register (Google Cloud Console → Credentials → OAuth client → Authorized redirect URIs):
  * `<baseUrl>/auth/google/callback`. Scopes: `openid email profile`.
- * Quirk: Google issues a refresh token only with `access_type=offline`, and again only with `prompt=consent`,
- * so integration mode asks for both. `email_verified` is a boolean claim.
+ * Quirk: Google issues a refresh token only with `access_type=offline`, and only when the user sees the consent
+ * screen (their first authorization, or `prompt=consent`). Integration mode always sends `access_type=offline`,
+ * and consent only when no refresh token is held (see routes/consent.ts). `email_verified` is a boolean claim.
  */
 export const google = {
   displayName: 'Google',
@@ -16,6 +17,7 @@ export const google = {
   scopes: { signin: ['openid', 'email', 'profile'] },
   authorizationParams: { integration: { access_type: 'offline', prompt: 'consent' } },
   pkce: true,
+  refreshTokenOnFirstConsent: true,
   refreshTokenHint:
     'Google sends one only with access_type=offline (integration mode sets it) and only when the user sees the consent screen; if you set authorizationParams.prompt yourself, keep consent in it, or have the user remove the app at https://myaccount.google.com/permissions and connect again.',
   profile: (claims) => standardClaimsProfile(claims),

@@ -94,6 +94,12 @@ export interface ProviderPreset {
    * without one.
    */
   refreshTokenHint?: string;
+  /**
+   * The provider issues a refresh token whenever the user sees the consent screen (their first authorization,
+   * or `prompt=consent`), and never otherwise (Google). A login of an unknown user then skips consent, and the
+   * callback comes back with consent only when no refresh token came and none is held.
+   */
+  refreshTokenOnFirstConsent?: boolean;
   /** Maps the provider's profile (claims or API answer) to the normalised profile. */
   profile(raw: Record<string, unknown>): MappedProfile;
   /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */

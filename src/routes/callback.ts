@@ -13,6 +13,8 @@ import type { OAuthSessionData } from '../types/augment.js';
 import { signInUser } from '../users/sign-in-user.js';
 import type { OAuthUser } from '../users/types.js';
 import { finishConnection, grantedScopes } from './connect.js';
+import { ASK_CONSENT } from './consent.js';
+import { redirectToProvider } from './login.js';
 import { providerFor } from './provider-param.js';
 import { landAfterLogin, sendRedirect } from './send-redirect.js';
 
@@ -82,9 +84,28 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
       // root. API clients (and a JSON-preferring Accept) get { user }.
       span.set('oauth.sign_in.kind', kind);
+      if (flow.consentRetry && (await lacksRefreshToken(context, user.id, provider))) {
+        // Signed in, but this provider sends a refresh token only with consent (Google): ask for it, once.
+        span.set('oauth.consent_retry', true);
+        await redirectToProvider(req, res, context, providerClient, {
+          returnTo: flow.returnTo,
+          linkUserId: user.id,
+          extraScopes: flow.extraScopes,
+          loginParams: {},
+          consent: ASK_CONSENT,
+        });
+        return;
+      }
       if (landAfterLogin(req, res, config, flow.returnTo)) return;
       res.status(200).json({ user });
     });
+}
+
+/** Whether an integration-mode connection just made holds no refresh token. */
+async function lacksRefreshToken(context: RouterContext, userId: string, provider: string): Promise<boolean> {
+  const configured = context.config.providers.get(provider);
+  if (configured?.mode !== 'integration' || !context.vault) return false;
+  return !(await context.vault.holdsRefreshToken(userId, provider));
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { buildAuthorizationUrl } from '../client/authorization-url.js';
-import type { ResolvedProvider } from '../config/types.js';
+import type { ProviderClient } from '../client/provider-client.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
@@ -10,6 +10,7 @@ import { checkReturnTo } from '../flow/return-to.js';
 import { ensureBindingId } from '../session/binding-cookie.js';
 import { inSpan } from '../telemetry/otel.js';
 import { checkConnection, parseConnect } from './connect.js';
+import { ASK_CONSENT, type ConsentPlan, consentPlan } from './consent.js';
 import { providerFor } from './provider-param.js';
 import { sendRedirect } from './send-redirect.js';
 
@@ -34,15 +35,12 @@ export function loginRoute(context: RouterContext): RequestHandler {
       if (connect === 'app' || providerClient.provider.connectOnly) {
         await checkConnection(context, providerClient.provider, connect, req.user, app !== undefined);
       }
-      // Discover before writing anything, so an unreachable provider leaves no state behind.
-      await providerClient.configuration();
-      const bindingId = ensureBindingId(req, res, config);
-      const secrets = await mintFlowState({
-        store: context.kvStore,
-        keyPrefix: config.keyPrefix,
-        ttlSeconds: config.stateTtlSeconds,
-        provider: providerClient.provider.name,
-        bindingId,
+      const loginParams = passThrough(req.query, providerClient.provider.loginParams);
+      const consent =
+        app === undefined && connect !== 'app' && loginParams.prompt === undefined
+          ? await consentPlan(context, providerClient.provider, req.user?.id)
+          : ASK_CONSENT;
+      await redirectToProvider(req, res, context, providerClient, {
         returnTo,
         // An app flow ends in a new bearer session, never by linking into whatever cookie session this browser has.
         linkUserId: app ? undefined : req.user?.id,
@@ -50,21 +48,62 @@ export function loginRoute(context: RouterContext): RequestHandler {
         appRedirect: app?.redirect,
         appChallenge: app?.challenge,
         connect,
+        loginParams,
+        consent,
       });
-      const url = await buildAuthorizationUrl(
-        providerClient,
-        secrets,
-        extraScopes,
-        passThrough(req.query, providerClient.provider.loginParams),
-        await holdsRefreshToken(
-          context,
-          providerClient.provider,
-          app === undefined && connect !== 'app',
-          req.user?.id,
-        ),
-      );
-      sendRedirect(res, 302, url.href);
     });
+}
+
+/** What a login starts with besides the provider: where it returns, who it links to, what it asks for. */
+export interface AuthorizationStart {
+  returnTo: string | undefined;
+  linkUserId: string | undefined;
+  extraScopes: string[];
+  appRedirect?: string;
+  appChallenge?: string;
+  connect?: 'app';
+  /** Login parameters passed through (already checked). */
+  loginParams: Record<string, string>;
+  consent: ConsentPlan;
+}
+
+/**
+ * Mints a pending login (state, nonce, PKCE verifier, bound to this browser) and redirects to the provider's
+ * authorization endpoint: the end of the login route, and of a callback that must come back with consent.
+ */
+export async function redirectToProvider(
+  req: Request,
+  res: Response,
+  context: RouterContext,
+  providerClient: ProviderClient,
+  start: AuthorizationStart,
+): Promise<void> {
+  const { config } = context;
+  // Discover before writing anything, so an unreachable provider leaves no state behind.
+  await providerClient.configuration();
+  const bindingId = ensureBindingId(req, res, config);
+  const secrets = await mintFlowState({
+    store: context.kvStore,
+    keyPrefix: config.keyPrefix,
+    ttlSeconds: config.stateTtlSeconds,
+    provider: providerClient.provider.name,
+    bindingId,
+    returnTo: start.returnTo,
+    linkUserId: start.linkUserId,
+    extraScopes: start.extraScopes,
+    appRedirect: start.appRedirect,
+    appChallenge: start.appChallenge,
+    connect: start.connect,
+    consentRetry: start.consent.retryIfNoRefreshToken || undefined,
+  });
+  const url = await buildAuthorizationUrl(
+    providerClient,
+    secrets,
+    start.extraScopes,
+    start.loginParams,
+    start.consent.skip,
+  );
+  sendRedirect(res, 302, url.href);
 }
 
 /**
@@ -100,22 +139,6 @@ function appCallback(
     );
   }
   return { redirect, challenge: codeChallenge };
-}
-
-/**
- * Whether the signed-in user already holds a refresh token for this provider, so that the consent screen the
- * configuration asks for only to get one (Google's `prompt=consent`, OIDC's for `offline_access`) can be skipped.
- * Without a signed-in user nobody is known yet, and consent stays.
- */
-async function holdsRefreshToken(
-  context: RouterContext,
-  provider: ResolvedProvider,
-  forSignedInUser: boolean,
-  userId: string | undefined,
-): Promise<boolean> {
-  if (!provider.consentForRefreshToken || !forSignedInUser || userId === undefined || !context.vault)
-    return false;
-  return context.vault.holdsRefreshToken(userId, provider.name);
 }
 
 /** The login query parameters the app and the provider's preset let through (e.g. a bot install's guild_id), validated. */
