@@ -161,7 +161,8 @@ module.exports = {
         'src/ imports a package that package.json does not declare (it only works because another package ' +
         'happens to install it). Declare it in dependencies or peerDependencies.',
       from: { path: '^src/' },
-      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+      // A declared peer loaded with createRequire (ioredis, optional) is reported as npm-no-pkg as well.
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['npm-peer'] },
     },
     {
       name: 'not-to-unresolvable',

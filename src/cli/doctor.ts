@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { loadIoredis } from '../adapters/redis/load-ioredis.js';
 import { clientCredentialsToken } from '../client/client-credentials.js';
 import { createProviderClient } from '../client/provider-client.js';
 import { mayMeanBasicRefused } from '../client/provider-errors.js';
@@ -220,6 +220,7 @@ async function checkRedis(
   url: string,
   add: (level: Finding['level'], subject: string, message: string) => void,
 ) {
+  const { Redis } = loadIoredis();
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 2_000,
