@@ -90,11 +90,22 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
+      // A client may revoke only its own tokens (oidc-provider's default policy, stated so it does not warn).
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       rpInitiatedLogout: { enabled: true },
+    },
+    // A plain page for the provider's own errors (an invalid redirect_uri, a bad request), with nothing echoed.
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      const error = String(out.error ?? 'error').replace(/[^a-z_]/g, '');
+      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development provider error</title></head><body><h1>Development provider error</h1><p id="error">${error}</p></body></html>`;
     },
     ttl: {
       AccessToken: options.accessTokenTtlSeconds ?? 3600,
+      ClientCredentials: 3600,
       IdToken: 3600,
       Interaction: 600,
       Grant: 14 * 24 * 3600,
