@@ -76,6 +76,17 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   const issuer = options.issuer ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const accounts = new Map<string, AccountClaims>();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const features: NonNullable<Configuration['features']> = {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    claimsParameter: { enabled: true },
+    // A client may revoke only its own tokens (oidc-provider's default policy, stated so it does not warn).
+    revocation: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+    },
+    rpInitiatedLogout: { enabled: true },
+  };
   const configuration: Configuration = {
     clients: options.clients,
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'dev-1', alg: 'RS256', use: 'sig' }] },
@@ -85,17 +96,6 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       openid: ['sub'],
       email: ['email', 'email_verified'],
       profile: ['name'],
-    },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      claimsParameter: { enabled: true },
-      // A client may revoke only its own tokens (oidc-provider's default policy, stated so it does not warn).
-      revocation: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-      },
-      rpInitiatedLogout: { enabled: true },
     },
     // A plain page for the provider's own errors (an invalid redirect_uri, a bad request), with nothing echoed.
     async renderError(ctx, out) {
@@ -119,6 +119,8 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       return { accountId: sub, claims: async () => ({ sub, ...claims }) };
     },
     ...options.configuration,
+    // Features add to these rather than replace them (a test turns on PAR without losing revocation).
+    features: { ...features, ...options.configuration?.features } as Configuration['features'],
   };
   const provider = new Provider(issuer, configuration);
   const tokenRequests = new Map<string, number>();

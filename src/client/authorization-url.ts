@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import type { ProviderClient } from './provider-client.js';
+import { toProviderError } from './provider-errors.js';
 
 /** The per-login secrets minted at login and checked at the callback. */
 export interface AuthorizationSecrets {
@@ -71,7 +72,14 @@ export async function buildAuthorizationUrl(
     params.code_challenge_method = 'S256';
   }
   if (provider.responseMode === 'form_post') params.response_mode = 'form_post';
-  return client.buildAuthorizationUrl(config, params);
+  if (!providerClient.pushed()) return client.buildAuthorizationUrl(config, params);
+  // The parameters go to the provider over the back channel, authenticated; the browser carries only
+  // client_id and the one-time request_uri (RFC 9126 §4).
+  try {
+    return await client.buildAuthorizationUrlWithPAR(config, params);
+  } catch (err) {
+    throw toProviderError(err, provider.name, 'pushed authorization request failed');
+  }
 }
 
 /**

@@ -16,14 +16,15 @@ export const PROVIDER_TIMEOUT_SECONDS = 10;
  * the client authentication, the transport and the signature checks it needs.
  *
  * @param provider - The resolved provider.
- * @returns The configuration, and the client authentication method in effect (discovery may have chosen it).
+ * @returns The configuration, the client authentication method in effect (discovery may have chosen it), and
+ *   whether authorization requests are pushed (PAR).
  * @example
  * const { config, method } = await discover(provider);
  * @see OpenID Connect Discovery 1.0 §4
  */
 export async function discover(
   provider: ResolvedProvider,
-): Promise<{ config: client.Configuration; method: TokenEndpointAuthMethod }> {
+): Promise<{ config: client.Configuration; method: TokenEndpointAuthMethod; pushed: boolean }> {
   let metadata: client.ServerMetadata;
   if (provider.kind === 'oidc') {
     const discovered = await client.discovery(provider.issuer, provider.clientId, undefined, undefined, {
@@ -65,5 +66,8 @@ export async function discover(
     provider.tokenErrorsWithStatus200 || provider.tokenRequestFormat === 'json'
       ? tokenEndpointQuirks(provider, metadata.token_endpoint)
       : transportOf(provider);
-  return { config, method };
+  // RFC 9126: pushed when the app asks for it, or when the provider requires it (§5).
+  const pushed =
+    provider.pushedAuthorizationRequests ?? metadata.require_pushed_authorization_requests === true;
+  return { config, method, pushed };
 }

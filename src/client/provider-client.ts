@@ -34,6 +34,11 @@ export interface ProviderClient {
    * preset chose one) the one the provider's discovery document leaves, once discovery has run.
    */
   authMethod(): TokenEndpointAuthMethod;
+  /**
+   * Whether authorization requests go through Pushed Authorization Requests (RFC 9126): configured, or required by
+   * the provider's metadata, once discovery has run.
+   */
+  pushed(): boolean;
 }
 
 /**
@@ -53,6 +58,7 @@ export function createProviderClient(
 ): ProviderClient {
   let pending: Promise<client.Configuration> | undefined;
   let method = provider.tokenEndpointAuthMethod;
+  let pushed = provider.pushedAuthorizationRequests ?? false;
   return {
     provider,
     backoff,
@@ -60,6 +66,7 @@ export function createProviderClient(
       pending ??= discover(provider).then(
         (discovered) => {
           method = discovered.method;
+          pushed = discovered.pushed;
           return discovered.config;
         },
         (err: unknown) => {
@@ -70,5 +77,6 @@ export function createProviderClient(
       return pending;
     },
     authMethod: () => method,
+    pushed: () => pushed,
   };
 }

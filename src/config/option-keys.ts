@@ -88,6 +88,7 @@ export const PROVIDER_KEYS = optionKeys<ProviderOptions>({
   responseMode: true,
   tokenEndpointAuthMethod: true,
   fetchUserInfo: true,
+  pushedAuthorizationRequests: true,
   displayName: true,
   mode: true,
   revokeOnLogout: true,

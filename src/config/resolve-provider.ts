@@ -219,6 +219,14 @@ function resolveProvider(
   if (responseMode !== 'query' && responseMode !== 'form_post') {
     problems.push(`${at}.responseMode must be "query" or "form_post"`);
   }
+  const par = options.pushedAuthorizationRequests;
+  if (par !== undefined && typeof par !== 'boolean') {
+    problems.push(`${at}.pushedAuthorizationRequests must be true or false`);
+  } else if (par === true && kind !== 'oidc') {
+    problems.push(
+      `${at}.pushedAuthorizationRequests needs an OpenID provider (issuer): its discovery document names the PAR endpoint`,
+    );
+  }
   if (options.profile !== undefined && typeof options.profile !== 'function') {
     problems.push(`${at}.profile must be a function`);
   }
@@ -238,6 +246,7 @@ function resolveProvider(
     loginParams,
     consentForRefreshToken,
     refreshTokenHint: preset?.refreshTokenHint,
+    pushedAuthorizationRequests: options.pushedAuthorizationRequests,
     refreshTokenOnFirstConsent: preset?.refreshTokenOnFirstConsent ?? false,
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,

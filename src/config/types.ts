@@ -63,6 +63,13 @@ export interface ProviderOptions extends PresetOptions {
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /** Read the UserInfo endpoint after the code exchange to complete the profile. Default true. */
   fetchUserInfo?: boolean;
+  /**
+   * Send authorization requests by Pushed Authorization Requests (RFC 9126): the parameters go to the provider
+   * over an authenticated back channel, and the browser carries only `client_id` and a one-time `request_uri`.
+   * Default: when the provider's discovery document requires it (`require_pushed_authorization_requests`).
+   * OpenID providers only.
+   */
+  pushedAuthorizationRequests?: boolean;
   /** Name to show on a sign-in button. Default: the provider key. */
   displayName?: string;
   /**
@@ -401,6 +408,8 @@ export interface ResolvedProviderBase {
    * a login by a signed-in user who already holds one leaves it out.
    */
   consentForRefreshToken: boolean;
+  /** PAR as configured; undefined: as the provider's discovery document requires. */
+  pushedAuthorizationRequests: boolean | undefined;
   /** Why the provider may send no refresh token, and the fix (the preset's), for the log. */
   refreshTokenHint: string | undefined;
   /** The provider sends a refresh token when a user consents, and only then (Google): see `ConsentPlan`. */

@@ -5,7 +5,7 @@ import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
 import { parseExtraScopes } from '../flow/extra-scopes.js';
-import { mintFlowState } from '../flow/flow-state.js';
+import { flowStateKey, mintFlowState } from '../flow/flow-state.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import { ensureBindingId } from '../session/binding-cookie.js';
 import { inSpan } from '../telemetry/otel.js';
@@ -102,7 +102,11 @@ export async function redirectToProvider(
     start.extraScopes,
     start.loginParams,
     start.consent.skip,
-  );
+  ).catch(async (err: unknown) => {
+    // A pushed request the provider refused: the pending login can never complete, so it is not kept.
+    await context.kvStore.delete(flowStateKey(config.keyPrefix, secrets.state));
+    throw err;
+  });
   sendRedirect(res, 302, url.href);
 }
 
