@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
@@ -201,6 +202,54 @@ describe('resolveConfig', () => {
       ]),
     );
     expect(problems).toHaveLength(3);
+  });
+
+  it('checks the private_key_jwt key at startup, naming the field and never the key', () => {
+    const provider = { issuer: 'https://id.acme.example', clientId: 'id' };
+    const pkjwt = (clientAssertionKey: unknown) =>
+      problemsOf({
+        ...valid(),
+        providers: {
+          acme: {
+            ...provider,
+            tokenEndpointAuthMethod: 'private_key_jwt',
+            clientAssertionKey: clientAssertionKey as string,
+          },
+        },
+      });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    expect(pkjwt(rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }))).toEqual([]);
+    expect(pkjwt({ ...rsa.privateKey.export({ format: 'jwk' }), alg: 'PS256', kid: 'k' })).toEqual([]);
+    expect(pkjwt(ec.privateKey.export({ format: 'jwk' }))).toEqual([]);
+    const secretish = '-----BEGIN PRIVATE KEY-----\nnot-a-key-but-secret-looking\n-----END PRIVATE KEY-----';
+    for (const bad of [
+      undefined,
+      secretish,
+      rsa.publicKey.export({ format: 'jwk' }),
+      { kty: 'oct', k: 'c2VjcmV0' },
+    ]) {
+      const problems = pkjwt(bad);
+      expect(problems).toEqual([
+        expect.stringMatching(/^providers\.acme\.clientAssertionKey must be a private key/),
+      ]);
+      expect(problems.join()).not.toContain('secret-looking');
+    }
+    expect(pkjwt({ ...ec.privateKey.export({ format: 'jwk' }), alg: 'RS256' })).toEqual([
+      expect.stringMatching(
+        /^providers\.acme\.clientAssertionKey: its JWK "alg" RS256 does not fit a ec key/,
+      ),
+    ]);
+    expect(
+      problemsOf({
+        ...valid(),
+        providers: { acme: { ...provider, clientSecret: 's', clientAssertionKey: 'x' } },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /clientAssertionKey is only used with tokenEndpointAuthMethod: 'private_key_jwt'/,
+      ),
+    ]);
   });
 
   it('names the field and the allowed names for a login parameter that cannot be passed through', () => {

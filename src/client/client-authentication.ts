@@ -1,4 +1,5 @@
 /** How the client authenticates at the token endpoint: the openid-client `ClientAuth` for a provider. */
+import { webcrypto } from 'node:crypto';
 import * as client from 'openid-client';
 import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
 
@@ -50,9 +51,43 @@ export function clientAuthentication(
   switch (method) {
     case 'none':
       return client.None();
+    case 'private_key_jwt':
+      return privateKeyJwt(provider);
     case 'client_secret_post':
       return client.ClientSecretPost(provider.clientSecret);
     default:
       return client.ClientSecretBasic(provider.clientSecret);
   }
+}
+
+/** WebCrypto import parameters of each JWS algorithm `readClientAssertionKey` picks. */
+function importParams(
+  alg: string,
+): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm {
+  if (alg === 'EdDSA') return { name: 'Ed25519' };
+  if (alg.startsWith('ES')) return { name: 'ECDSA', namedCurve: `P-${alg === 'ES512' ? 521 : alg.slice(2)}` };
+  const hash = `SHA-${alg.slice(2)}`;
+  return { name: alg.startsWith('PS') ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash };
+}
+
+/**
+ * `private_key_jwt` (RFC 7523 §2.2): openid-client signs a fresh client assertion per request with the key,
+ * imported into WebCrypto (non-extractable) on first use.
+ */
+function privateKeyJwt(provider: ResolvedProvider): client.ClientAuth {
+  const assertion = provider.clientAssertionKey;
+  if (!assertion) throw new TypeError('private_key_jwt without clientAssertionKey');
+  let auth: Promise<client.ClientAuth> | undefined;
+  return (async (...args: Parameters<client.ClientAuth>) => {
+    auth ??= webcrypto.subtle
+      .importKey(
+        'pkcs8',
+        assertion.key.export({ type: 'pkcs8', format: 'der' }),
+        importParams(assertion.alg),
+        false,
+        ['sign'],
+      )
+      .then((key) => client.PrivateKeyJwt({ key, kid: assertion.kid }));
+    return (await auth)(...args);
+  }) as client.ClientAuth;
 }

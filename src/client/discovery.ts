@@ -4,6 +4,7 @@
  */
 import * as client from 'openid-client';
 import type { ResolvedProvider, TokenEndpointAuthMethod } from '../config/types.js';
+import { OAuthRouterError } from '../errors.js';
 import { clientAuthentication, discoveredAuthMethod } from './client-authentication.js';
 import { tokenEndpointQuirks } from './token-endpoint-quirks.js';
 import { transportOf } from './transport.js';
@@ -47,6 +48,15 @@ export async function discover(
   const method = provider.authMethodFromDiscovery
     ? discoveredAuthMethod(metadata.token_endpoint_auth_methods_supported)
     : provider.tokenEndpointAuthMethod;
+  const assertion = method === 'private_key_jwt' ? provider.clientAssertionKey : undefined;
+  const signing = metadata.token_endpoint_auth_signing_alg_values_supported;
+  if (assertion && signing?.length && !signing.includes(assertion.alg)) {
+    throw new OAuthRouterError(
+      'provider_error',
+      `${provider.name}: the provider accepts client assertions signed with ${signing.join(', ')}; clientAssertionKey signs with ${assertion.alg}: use a key of one of those types`,
+      { provider: provider.name },
+    );
+  }
   const config = new client.Configuration(
     metadata,
     provider.clientId,

@@ -87,6 +87,7 @@ export const PROVIDER_KEYS = optionKeys<ProviderOptions>({
   loginParams: true,
   responseMode: true,
   tokenEndpointAuthMethod: true,
+  clientAssertionKey: true,
   fetchUserInfo: true,
   pushedAuthorizationRequests: true,
   displayName: true,

@@ -1,6 +1,7 @@
 import { standardClaimsProfile } from '../providers/claims.js';
 import { findPreset, PRESETS } from '../providers/index.js';
 import { checkEndpoint, rejectUnknownKeys } from './checks.js';
+import { readClientAssertionKey } from './client-assertion-key.js';
 import { DEFAULTS, RESERVED_AUTHORIZATION_PARAMS } from './defaults.js';
 import { STANDARD_LOGIN_PARAMS } from './login-params.js';
 import { PROVIDER_KEYS } from './option-keys.js';
@@ -159,9 +160,17 @@ function resolveProvider(
   const authMethod: TokenEndpointAuthMethod =
     options.tokenEndpointAuthMethod ??
     (hasSecret ? (preset?.tokenEndpointAuthMethod ?? DEFAULTS.provider.tokenEndpointAuthMethod) : 'none');
-  if (!['client_secret_basic', 'client_secret_post', 'none'].includes(authMethod)) {
-    problems.push(`${at}.tokenEndpointAuthMethod must be client_secret_basic, client_secret_post or none`);
-  } else if (authMethod !== 'none' && !hasSecret) {
+  const clientAssertionKey =
+    authMethod === 'private_key_jwt'
+      ? readClientAssertionKey(options.clientAssertionKey, at, problems)
+      : undefined;
+  if (!['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'].includes(authMethod)) {
+    problems.push(
+      `${at}.tokenEndpointAuthMethod must be client_secret_basic, client_secret_post, private_key_jwt or none`,
+    );
+  } else if (authMethod !== 'private_key_jwt' && options.clientAssertionKey !== undefined) {
+    problems.push(`${at}.clientAssertionKey is only used with tokenEndpointAuthMethod: 'private_key_jwt'`);
+  } else if (authMethod !== 'none' && authMethod !== 'private_key_jwt' && !hasSecret) {
     problems.push(
       `${at}.clientSecret is required for tokenEndpointAuthMethod ${authMethod}: copy it from the provider's developer console`,
     );
@@ -251,6 +260,7 @@ function resolveProvider(
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,
     clientSecretFactory: secretFactory ? () => secretFactory({ ...options, clientId }) : undefined,
+    clientAssertionKey,
     endSessionOnLogout: options.endSessionOnLogout ?? DEFAULTS.provider.endSessionOnLogout,
     preset: presetName,
     clientId,

@@ -4,9 +4,14 @@ import type { RedisClient } from '../adapters/redis-client.js';
 import type { MappedProfile, PresetOptions, Profile, ProviderGet } from '../providers/types.js';
 import type { TokenRepository } from '../tokens/types.js';
 import type { OAuthUser, UserRepository } from '../users/types.js';
+import type { ClientAssertionKey } from './client-assertion-key.js';
 
 /** How the client authenticates at the provider's token endpoint. */
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
 
 /**
  * One provider: a built-in preset (by its name as the key, or `preset`), any OpenID Connect provider by `issuer`,
@@ -59,8 +64,18 @@ export interface ProviderOptions extends PresetOptions {
    * SameSite=None, because a cross-site POST carries no SameSite=Lax cookie.
    */
   responseMode?: 'query' | 'form_post';
-  /** Token endpoint client authentication. Default `client_secret_basic` with a secret, `none` without. */
+  /**
+   * Token endpoint client authentication. Default `client_secret_basic` with a secret, `none` without.
+   * `private_key_jwt` (RFC 7523) signs a client assertion with `clientAssertionKey` for every request to the
+   * provider's back channel (token, PAR, revocation, client credentials).
+   */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /**
+   * The private key of `private_key_jwt`: a PKCS#8 PEM string or a private JWK (its `kid` is sent; its `alg`, if
+   * any, is used). Register the public key with the provider. RSA (RS256 unless the JWK says PS256…), P-256/384/521
+   * (ES256/384/512) or Ed25519 (EdDSA). Checked at startup; never logged.
+   */
+  clientAssertionKey?: string | Record<string, unknown>;
   /** Read the UserInfo endpoint after the code exchange to complete the profile. Default true. */
   fetchUserInfo?: boolean;
   /**
@@ -426,6 +441,8 @@ export interface ResolvedProviderBase {
     | undefined;
   /** Computes the client secret per token request (Apple). */
   clientSecretFactory: (() => Promise<string>) | undefined;
+  /** The key of `private_key_jwt` client authentication. */
+  clientAssertionKey: ClientAssertionKey | undefined;
   /** RP-Initiated Logout on logout. */
   endSessionOnLogout: boolean;
   /** The preset this provider is built from, if any. */
