@@ -4,7 +4,7 @@
  * without a Google account; the tests use it as their real OP.
  */
 import './url-parse-polyfill.js';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
@@ -45,6 +45,11 @@ export interface DevProvider {
    * administrator) would: the next refresh fails with invalid_grant. For demos and tests.
    */
   revokeAll(): Promise<void>;
+  /**
+   * The provider's signing key (its JWK Set's `dev-1`): tests sign tokens with it that the real provider would
+   * not issue (an expired logout token, one with a nonce) to check that each is refused for its own reason.
+   */
+  signingKey: KeyObject;
   /** Stops listening. */
   close(): Promise<void>;
 }
@@ -138,6 +143,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     accounts,
     tokenRequests,
     intercept: undefined,
+    signingKey: privateKey,
     async revokeAll() {
       for (const grantId of grants) {
         await provider.AccessToken.revokeByGrantId(grantId);

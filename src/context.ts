@@ -181,6 +181,8 @@ export function createContext(config: ResolvedConfig): RouterParts {
   const sessionStore = createSessionStore(config, redis);
   const userSessions = new UserSessions({
     index: redis ? new RedisSessionIndex(redis, config.keyPrefix) : new MemorySessionIndex(),
+    kv: kvStore,
+    keyPrefix: config.keyPrefix,
     store: sessionStore,
     bearer,
     browserLifetimeMs: config.session.maxAgeSeconds * 1000,

@@ -40,6 +40,8 @@ export interface OAuthRouterEventMap {
   connectionNeedsReauth: { userId: string; provider: string };
   /** Tokens were revoked at the provider (`ok`), the provider has no revocation (`not_supported`), or it failed. */
   revocation: { userId: string; provider: string; outcome: 'ok' | 'not_supported' | 'failed' };
+  /** A provider's back-channel logout ended this many sessions (0 when none of ours matched). */
+  backchannelLogout: { provider: string; sessions: number };
   /** Sessions of a user were ended by the app (`router.users.endSession()` or `signOutEverywhere()`). */
   sessionsEnded: { userId: string; count: number };
   /** A provider was unlinked from a user (`router.users.unlink()`). */

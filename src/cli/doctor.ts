@@ -84,6 +84,13 @@ export async function diagnose(
   }
   for (const provider of config.providers.values()) {
     add('ok', provider.name, `register this redirect URI with the provider: ${provider.redirectUri}`);
+    if (provider.backchannelLogout) {
+      add(
+        'ok',
+        provider.name,
+        `register this back-channel logout URI with the provider (with "session required"): ${provider.redirectUri.replace(/\/callback$/, '/backchannel-logout')}`,
+      );
+    }
     if (provider.responseMode === 'form_post' && !config.session.secure) {
       add(
         'fail',

@@ -29,6 +29,7 @@ export const DEFAULTS = {
     mode: 'signin',
     revokeOnLogout: false,
     endSessionOnLogout: false,
+    backchannelLogout: false,
   },
   /** Integration mode on a generic OIDC provider: refresh tokens need offline_access and consent (OIDC Core §11). */
   integrationScopes: ['openid', 'email', 'profile', 'offline_access'],

@@ -90,6 +90,7 @@ export const PROVIDER_KEYS = optionKeys<ProviderOptions>({
   clientAssertionKey: true,
   fetchUserInfo: true,
   pushedAuthorizationRequests: true,
+  backchannelLogout: true,
   displayName: true,
   mode: true,
   revokeOnLogout: true,

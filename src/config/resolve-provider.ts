@@ -236,6 +236,13 @@ function resolveProvider(
       `${at}.pushedAuthorizationRequests needs an OpenID provider (issuer): its discovery document names the PAR endpoint`,
     );
   }
+  if (options.backchannelLogout !== undefined && typeof options.backchannelLogout !== 'boolean') {
+    problems.push(`${at}.backchannelLogout must be true or false`);
+  } else if (options.backchannelLogout === true && kind !== 'oidc') {
+    problems.push(
+      `${at}.backchannelLogout needs an OpenID provider (issuer): logout tokens are signed JWTs it issues`,
+    );
+  }
   if (options.profile !== undefined && typeof options.profile !== 'function') {
     problems.push(`${at}.profile must be a function`);
   }
@@ -256,6 +263,7 @@ function resolveProvider(
     consentForRefreshToken,
     refreshTokenHint: preset?.refreshTokenHint,
     pushedAuthorizationRequests: options.pushedAuthorizationRequests,
+    backchannelLogout: options.backchannelLogout ?? DEFAULTS.provider.backchannelLogout,
     refreshTokenOnFirstConsent: preset?.refreshTokenOnFirstConsent ?? false,
     mapProfile: options.profile ?? preset?.profile ?? standardClaimsProfile,
     fetchProfile: preset?.fetchProfile,

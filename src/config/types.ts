@@ -85,6 +85,13 @@ export interface ProviderOptions extends PresetOptions {
    * OpenID providers only.
    */
   pushedAuthorizationRequests?: boolean;
+  /**
+   * Accept OpenID Connect Back-Channel Logout 1.0 at `POST <mountPath>/<name>/backchannel-logout` (register that
+   * URL with the provider as the back-channel logout URI; `doctor` prints it). A valid logout token ends every
+   * session of ours (browser and app) that came from that provider session (`sid`), or from that provider user
+   * (`sub`), on every instance; stored provider tokens stay. Default false. OpenID providers only.
+   */
+  backchannelLogout?: boolean;
   /** Name to show on a sign-in button. Default: the provider key. */
   displayName?: string;
   /**
@@ -423,6 +430,8 @@ export interface ResolvedProviderBase {
    * a login by a signed-in user who already holds one leaves it out.
    */
   consentForRefreshToken: boolean;
+  /** Back-Channel Logout is accepted for this provider. */
+  backchannelLogout: boolean;
   /** PAR as configured; undefined: as the provider's discovery document requires. */
   pushedAuthorizationRequests: boolean | undefined;
   /** Why the provider may send no refresh token, and the fix (the preset's), for the log. */

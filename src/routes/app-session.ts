@@ -38,6 +38,7 @@ export function addSessionRoutes(router: Router, context: RouterContext, limiter
       session.familyId,
       session.provider,
       session.expiresAt,
+      session.origin,
     );
     res.json(session.tokens);
   });

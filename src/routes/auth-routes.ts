@@ -11,6 +11,7 @@ import { errorHandler } from '../middleware/error-handler.js';
 import { createRateLimiter } from '../middleware/rate-limit.js';
 import { sameOrigin } from '../middleware/same-origin.js';
 import { addSessionRoutes } from './app-session.js';
+import { backchannelLogoutRoute } from './backchannel-logout.js';
 import { callbackRoute } from './callback.js';
 import { loginRoute } from './login.js';
 import { logoutRoute } from './logout.js';
@@ -59,6 +60,12 @@ export function authRoutes(
     ...limit('callback'),
     express.urlencoded({ extended: false, limit: CALLBACK_BODY_LIMIT, parameterLimit: 20 }),
     callbackRoute(context),
+  );
+  auth.post(
+    at('/:provider/backchannel-logout'),
+    ...limit('logout'),
+    express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 5 }),
+    backchannelLogoutRoute(context),
   );
   auth.get([at('/logout'), at('/:provider/logout')], logoutPageRoute());
   auth.post(at('/logout'), ...limit('logout'), sameOrigin(config.baseUrl), logoutRoute(context));

@@ -8,6 +8,7 @@ import { presetOf } from '../providers/index.js';
 import { toProfile } from '../providers/profile.js';
 import { readBindingId } from '../session/binding-cookie.js';
 import { readSession } from '../session/cookie-session.js';
+import type { ProviderOrigin } from '../session/session-index.js';
 import { inSpan } from '../telemetry/otel.js';
 import type { OAuthSessionData } from '../types/augment.js';
 import { signInUser } from '../users/sign-in-user.js';
@@ -67,18 +68,20 @@ export function callbackRoute(context: RouterContext): RequestHandler {
             requested,
           );
         }
-        return { user, granted, kind };
+        // Kept only where the provider may end these sessions over the back channel.
+        const origin = providerClient.provider.backchannelLogout ? providerOrigin(result.claims) : undefined;
+        return { user, granted, kind, origin };
       };
       if (flow.appRedirect) {
         await finishAppFlow(res, context, flow.appRedirect, flow.appChallenge, provider, complete);
         return;
       }
-      const { user, granted, kind } = await complete();
+      const { user, granted, kind, origin } = await complete();
       warnIfCookieWillBeDropped(req, context);
       const previous = readSession(req)?.oauth;
       const scopes = { ...(previous?.user.id === user.id ? previous.scopes : {}), [provider]: granted };
       await signIn(req, { user, provider, signedInAt: Date.now(), scopes });
-      await context.userSessions.recordBrowser(req, user.id, provider);
+      await context.userSessions.recordBrowser(req, user.id, provider, origin);
       context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
       config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
       // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
@@ -119,7 +122,11 @@ async function finishAppFlow(
   redirect: string,
   challenge: string | undefined,
   provider: string,
-  complete: () => Promise<{ user: OAuthUser; kind: 'new' | 'returning' | 'linked' }>,
+  complete: () => Promise<{
+    user: OAuthUser;
+    kind: 'new' | 'returning' | 'linked';
+    origin: ProviderOrigin | undefined;
+  }>,
 ): Promise<void> {
   const target = new URL(redirect);
   try {
@@ -127,8 +134,8 @@ async function finishAppFlow(
     // A pending login minted by an older version may lack the challenge: its code could be redeemed by anyone.
     if (challenge === undefined)
       throw new OAuthRouterError('invalid_request', 'App login started without codeChallenge');
-    const { user, kind } = await complete();
-    target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge));
+    const { user, kind, origin } = await complete();
+    target.searchParams.set('code', await context.bearer.mintExchangeCode(user, provider, challenge, origin));
     context.events.emit('signIn', { provider, userId: user.id, kind, app: true });
     context.config.logger.info('express-oauth-router: signed in (app session)', {
       provider,
@@ -200,4 +207,13 @@ function warnIfCookieWillBeDropped(req: Request, context: RouterContext): void {
       `express-oauth-router: the session cookie is Secure (baseUrl is ${context.config.baseUrl.origin}) but this request arrived over http, so the browser gets no cookie and stays signed out. Either the app sits behind a TLS-terminating proxy that Express does not trust (call app.set("trust proxy", 1), or the number of proxies), or the app is really served over plain http (set baseUrl to the URL users open, e.g. http://localhost:3000).`,
     );
   }
+}
+
+/** The provider subject and session (`sid`, OIDC Back-Channel Logout §2.4) of a sign-in, from its id_token. */
+function providerOrigin(claims: Record<string, unknown>): ProviderOrigin | undefined {
+  if (typeof claims.sub !== 'string' || claims.sub === '') return undefined;
+  return {
+    sub: claims.sub,
+    sid: typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined,
+  };
 }

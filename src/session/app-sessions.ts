@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KvStore } from '../adapters/kv-store.js';
 import { OAuthRouterError } from '../errors.js';
 import type { OAuthUser } from '../users/types.js';
+import type { ProviderOrigin } from './session-index.js';
 
 /** What `POST /auth/session` and `POST /auth/session/refresh` return to an app. */
 export interface BearerSessionTokens {
@@ -37,6 +38,8 @@ interface Pending {
   provider: string;
   /** S256 challenge of the verifier the app must present. Missing only in codes minted by older versions. */
   challenge?: string;
+  /** The provider subject and session the sign-in came from, for back-channel logout. */
+  origin?: ProviderOrigin;
 }
 
 const ACCESS_PREFIX = 'oar_at_';
@@ -75,9 +78,14 @@ export class BearerSessions {
    * Mints the one-time code an app receives at its callback URL.
    * @param challenge - The S256 challenge the app sent at login; only the holder of its verifier can redeem the code.
    */
-  async mintExchangeCode(user: OAuthUser, provider: string, challenge: string): Promise<string> {
+  async mintExchangeCode(
+    user: OAuthUser,
+    provider: string,
+    challenge: string,
+    origin?: ProviderOrigin,
+  ): Promise<string> {
     const code = randomBytes(32).toString('base64url');
-    const pending: Pending = { user, provider, challenge };
+    const pending: Pending = { user, provider, challenge, ...(origin ? { origin } : {}) };
     await this.#store.set(this.#key('code', code), JSON.stringify(pending), this.#ttl.exchangeCode);
     return code;
   }
@@ -99,7 +107,13 @@ export class BearerSessions {
   async exchangeForFamily(
     code: string,
     verifier: string | undefined,
-  ): Promise<{ tokens: BearerSessionTokens; familyId: string; provider: string; expiresAt: number }> {
+  ): Promise<{
+    tokens: BearerSessionTokens;
+    familyId: string;
+    provider: string;
+    expiresAt: number;
+    origin: ProviderOrigin | undefined;
+  }> {
     const invalid = () =>
       new OAuthRouterError('invalid_grant', 'Exchange code unknown, expired, used, or verifier mismatch');
     if (code.length > 128) throw invalid();
@@ -125,6 +139,7 @@ export class BearerSessions {
       familyId,
       provider: family.provider,
       expiresAt: family.expiresAt as number,
+      origin: pending.origin,
     };
   }
 

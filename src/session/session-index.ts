@@ -4,6 +4,14 @@
  * which can be searched by user; this index can. It holds references to sessions, never their contents.
  */
 
+/** Where a sign-in came from at the provider, kept when the provider may log it out over the back channel. */
+export interface ProviderOrigin {
+  /** The provider's subject. */
+  sub: string;
+  /** The provider's session id, when its id_token has one. */
+  sid: string | undefined;
+}
+
 /** One session of a user, as the index keeps it. */
 export interface SessionIndexEntry {
   /** Stable, non-secret id of the session (a hash of `ref`), for lists and for ending one session. */
@@ -22,6 +30,8 @@ export interface SessionIndexEntry {
   userAgent: string | null;
   /** The client address at sign-in, only when `session.recordIp` is on. */
   ip: string | null;
+  /** The provider's session id (`sid`) the sign-in came from, kept for back-channel logout. */
+  providerSid?: string;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { SessionData, Store } from 'express-session';
+import type { KvStore } from '../adapters/kv-store.js';
 import type { BearerSessions } from './app-sessions.js';
-import type { SessionIndex, SessionIndexEntry } from './session-index.js';
+import type { ProviderOrigin, SessionIndex, SessionIndexEntry } from './session-index.js';
 
 /** One of a user's active sessions ("your devices"), without anything secret. */
 export interface UserSession {
@@ -26,6 +27,9 @@ export interface UserSession {
 /** What {@link UserSessions} is built from. */
 export interface UserSessionsOptions {
   index: SessionIndex;
+  /** Where (provider, sub) and (provider, sid) point at our user, for back-channel logout. */
+  kv: KvStore;
+  keyPrefix: string;
   /** The cookie session store (connect-redis, memory, or the app's). */
   store: Store;
   bearer: BearerSessions | undefined;
@@ -49,11 +53,18 @@ export class UserSessions {
   }
 
   /** Records the cookie session a sign-in just saved (`req.sessionID`). */
-  async recordBrowser(req: Request, userId: string, provider: string): Promise<void> {
+  async recordBrowser(
+    req: Request,
+    userId: string,
+    provider: string,
+    origin?: ProviderOrigin,
+  ): Promise<void> {
     const now = Date.now();
+    const expiresAt = now + this.#o.browserLifetimeMs;
+    await this.#remember(userId, provider, origin, expiresAt);
     await this.#o.index.add(
       userId,
-      this.#entry(req, 'browser', req.sessionID, provider, now, now + this.#o.browserLifetimeMs),
+      this.#entry(req, 'browser', req.sessionID, provider, now, expiresAt, origin),
     );
   }
 
@@ -64,8 +75,51 @@ export class UserSessions {
     familyId: string,
     provider: string,
     expiresAt: number,
+    origin?: ProviderOrigin,
   ): Promise<void> {
-    await this.#o.index.add(userId, this.#entry(req, 'app', familyId, provider, Date.now(), expiresAt));
+    await this.#remember(userId, provider, origin, expiresAt);
+    await this.#o.index.add(
+      userId,
+      this.#entry(req, 'app', familyId, provider, Date.now(), expiresAt, origin),
+    );
+  }
+
+  /**
+   * Ends the sessions a provider's back-channel logout names: those from its session `sid`, or, with `sub`
+   * alone, every session of that provider user that came from this provider.
+   * @returns How many sessions were ended.
+   */
+  async endFromProvider(provider: string, target: { sub?: string; sid?: string }): Promise<number> {
+    const userId =
+      (target.sid && (await this.#o.kv.get(this.#originKey(provider, 'sid', target.sid)))) ||
+      (target.sub && (await this.#o.kv.get(this.#originKey(provider, 'sub', target.sub))));
+    if (!userId) return 0;
+    const chosen = (await this.#o.index.list(userId)).filter(
+      (e) => e.provider === provider && (target.sid === undefined || e.providerSid === target.sid),
+    );
+    for (const entry of chosen) {
+      await this.#o.index.remove(userId, entry.id);
+      await this.#endOne(entry);
+    }
+    return chosen.length;
+  }
+
+  async #remember(
+    userId: string,
+    provider: string,
+    origin: ProviderOrigin | undefined,
+    until: number,
+  ): Promise<void> {
+    if (!origin) return;
+    const ttl = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+    await this.#o.kv.set(this.#originKey(provider, 'sub', origin.sub), userId, ttl);
+    if (origin.sid) await this.#o.kv.set(this.#originKey(provider, 'sid', origin.sid), userId, ttl);
+  }
+
+  // Provider identifiers are hashed: keys name no one.
+  #originKey(provider: string, kind: 'sub' | 'sid', value: string): string {
+    const hash = createHash('sha256').update(value).digest('base64url');
+    return `${this.#o.keyPrefix}provider-${kind}:${provider}:${hash}`;
   }
 
   /** Drops a session that ended (logout) from the index. */
@@ -143,9 +197,11 @@ export class UserSessions {
     provider: string,
     createdAt: number,
     expiresAt: number,
+    origin: ProviderOrigin | undefined,
   ): SessionIndexEntry {
     const userAgent = req.get('user-agent');
     return {
+      ...(origin?.sid ? { providerSid: origin.sid } : {}),
       id: entryId(kind, ref),
       kind,
       ref,
