@@ -67,6 +67,7 @@ export { type OAuthRouter, oauthRouter, type RouterUsers } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
 export type { UserSession } from './session/user-sessions.js';
 export { type DisconnectOptions, ProviderAccess } from './tokens/provider-access.js';
+export type { Disconnected } from './tokens/vault.js';
 export type {
   ConnectionErrorRecord,
   ConnectionHealth,

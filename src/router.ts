@@ -20,6 +20,7 @@ import { BearerSessions } from './session/app-sessions.js';
 import { createSessionMiddleware, readSession } from './session/cookie-session.js';
 import type { UserSession } from './session/user-sessions.js';
 import type { ProviderAccess } from './tokens/provider-access.js';
+import type { Disconnected } from './tokens/vault.js';
 import type { LinkedAccount } from './users/types.js';
 import type { UnlinkOptions } from './users/user-accounts.js';
 
@@ -118,7 +119,7 @@ export interface RouterUsers {
     userId: string,
     provider: string,
     options?: UnlinkOptions,
-  ): Promise<{ unlinked: LinkedAccount[]; revoked: boolean }>;
+  ): Promise<{ unlinked: LinkedAccount[] } & Disconnected>;
   /** Deletes the user everywhere: sessions, connections (revoked where supported), links and the user. */
   delete(userId: string): Promise<{ sessionsEnded: number; connectionsRemoved: number }>;
 }

@@ -100,6 +100,19 @@ export interface ProviderPreset {
    * callback comes back with consent only when no refresh token came and none is held.
    */
   refreshTokenOnFirstConsent?: boolean;
+  /**
+   * Revokes a token through the provider's own API, for providers without RFC 7009 (GitHub). `revocationUrl` is
+   * then that API's base. Resolves true when the provider confirmed (or no longer knows the token), false when
+   * this kind of token cannot be revoked there; throws for any other answer.
+   */
+  revoke?(input: {
+    token: string;
+    hint: 'access_token' | 'refresh_token';
+    clientId: string;
+    clientSecret: string | undefined;
+    revocationUrl: string;
+    fetch: typeof fetch;
+  }): Promise<boolean>;
   /** Maps the provider's profile (claims or API answer) to the normalised profile. */
   profile(raw: Record<string, unknown>): MappedProfile;
   /** Completes a profile the provider's main endpoint leaves short (GitHub's hidden email). */

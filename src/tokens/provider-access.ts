@@ -8,7 +8,7 @@ import type { ResolvedProvider } from '../config/types.js';
 import { InsufficientScopeError, OAuthRouterError } from '../errors.js';
 import { inSpan } from '../telemetry/otel.js';
 import type { ConnectionInfo } from './types.js';
-import type { TokenVault } from './vault.js';
+import type { Disconnected, TokenVault } from './vault.js';
 
 /**
  * The owner id under which the app's own connections are stored. Owner ids starting with `@` are reserved for
@@ -158,14 +158,15 @@ export class ProviderAccess {
    *
    * @param provider - The provider to disconnect.
    * @param options - Whether to revoke at the provider first.
-   * @returns Whether the provider confirmed revocation.
+   * @returns Whether the provider confirmed revocation, and why not (`not_supported`, `failed`) when asked and
+   *   it did not.
    * @example
    * ```ts
    * await auth.forUser(userId).disconnect('github', { revoke: true });
    * ```
    * @see RFC 7009
    */
-  async disconnect(provider: string, options: DisconnectOptions = {}): Promise<{ revoked: boolean }> {
+  async disconnect(provider: string, options: DisconnectOptions = {}): Promise<Disconnected> {
     const configured = this.#parts.providers.get(provider);
     if (!configured)
       throw new OAuthRouterError('unknown_provider', `No provider "${provider}" is configured`, { provider });

@@ -25,6 +25,15 @@ import type {
   TokenSet,
 } from './types.js';
 
+/**
+ * What a disconnect did at the provider: `revoked` when it confirmed; otherwise `reason` says whether the
+ * provider has no revocation (`not_supported`) or it failed (`failed`); neither when revocation was not asked.
+ */
+export interface Disconnected {
+  revoked: boolean;
+  reason?: 'not_supported' | 'failed';
+}
+
 /** How often a caller waiting for another instance's refresh looks at the record again. */
 const POLL_MS = 25;
 
@@ -169,12 +178,14 @@ export class TokenVault {
   /**
    * Removes a connection, first revoking its tokens at the provider when asked and possible (RFC 7009). The local
    * copy is deleted even if revocation fails, since the user asked to disconnect; the failure is logged.
-   * @returns Whether the provider confirmed the revocation.
+   * @returns Whether the provider confirmed the revocation and, when it did not, why: it offers none
+   *   (`not_supported`), or it failed (`failed`, logged).
    */
-  async disconnect(userId: string, provider: string, revoke: boolean): Promise<{ revoked: boolean }> {
+  async disconnect(userId: string, provider: string, revoke: boolean): Promise<Disconnected> {
     const record = await this.#o.repository.get(userId, provider);
     if (!record) return { revoked: false };
     let revoked = false;
+    let reason: Disconnected['reason'];
     if (revoke) {
       const tokens = this.#tryOpen(record);
       const providerClient = this.#client(provider);
@@ -184,8 +195,10 @@ export class TokenVault {
         if (tokens)
           revoked = (await revokeToken(providerClient, tokens.accessToken, 'access_token')) || revoked;
         this.#o.events?.emit('revocation', { userId, provider, outcome: revoked ? 'ok' : 'not_supported' });
+        if (!revoked) reason = 'not_supported';
       } catch (err) {
         revoked = false;
+        reason = 'failed';
         this.#o.events?.emit('revocation', { userId, provider, outcome: 'failed' });
         this.#o.logger.warn(
           `express-oauth-router: ${provider}: token revocation failed; the connection is removed locally`,
@@ -197,7 +210,7 @@ export class TokenVault {
     }
     await this.#o.repository.delete(userId, provider);
     this.#o.events?.emit('connectionRemoved', { userId, provider });
-    return { revoked };
+    return reason ? { revoked, reason } : { revoked };
   }
 
   #singleFlight(userId: string, provider: string, strategy: RenewStrategy): Promise<TokenSet> {

@@ -2,7 +2,7 @@ import type { Logger } from '../config/types.js';
 import { OAuthRouterError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { UserSession, UserSessions } from '../session/user-sessions.js';
-import type { TokenVault } from '../tokens/vault.js';
+import type { Disconnected, TokenVault } from '../tokens/vault.js';
 import type { LinkedAccount, UserRepository } from './types.js';
 
 /** Options of {@link UserAccounts.unlink}. */
@@ -80,7 +80,7 @@ export class UserAccounts {
     userId: string,
     provider: string,
     options: UnlinkOptions = {},
-  ): Promise<{ unlinked: LinkedAccount[]; revoked: boolean }> {
+  ): Promise<{ unlinked: LinkedAccount[] } & Disconnected> {
     const { users, vault, appOwnsUsers } = this.#o;
     let linked: LinkedAccount[] = [];
     if (!appOwnsUsers) {
@@ -106,14 +106,14 @@ export class UserAccounts {
         provider,
       });
     }
-    const { revoked } =
+    const disconnected: Disconnected =
       connected && vault
         ? await vault.disconnect(userId, provider, options.revoke ?? true)
         : { revoked: false };
     const unlinked =
       appOwnsUsers || !users.unlinkProvider ? [] : await users.unlinkProvider(userId, provider);
     this.#o.events.emit('accountUnlinked', { userId, provider });
-    return { unlinked, revoked };
+    return { unlinked, ...disconnected };
   }
 
   /**

@@ -5,7 +5,10 @@
  *   such as `bad_verification_code` with HTTP 200; the granted scopes are comma-separated; PKCE S256 is checked
  *   when the authorization request carried a challenge;
  * - GET /user requires a User-Agent and shows only the public email (null when hidden);
- * - GET /user/emails lists addresses with `primary` and `verified` flags (needs the user:email scope).
+ * - GET /user/emails lists addresses with `primary` and `verified` flags (needs the user:email scope);
+ * - DELETE /applications/{client_id}/token revokes `access_token` (JSON body), with the OAuth app's client id and
+ *   secret as Basic auth: 204, or 404 for a token it does not know, 401 for wrong app credentials
+ *   ("REST API endpoints for OAuth authorizations": Delete an app token).
  * Real GitHub cannot be reached from the tests; this follows docs.github.com's "Authorizing OAuth apps" and
  * "REST API endpoints for emails".
  */
@@ -104,6 +107,19 @@ export async function startFakeGitHub(clientId: string, clientSecret: string): P
       const token = `gho_${randomBytes(16).toString('hex')}`;
       tokens.set(token, grant);
       return answer({ access_token: token, token_type: 'bearer', scope: grant.scopes.join(',') });
+    }
+    if (req.method === 'DELETE' && url.pathname === `/applications/${clientId}/token`) {
+      const basic = Buffer.from(
+        (req.headers.authorization ?? '').replace(/^Basic /, ''),
+        'base64',
+      ).toString();
+      if (basic !== `${clientId}:${clientSecret}`)
+        return json(res, 401, { message: 'Requires authentication' });
+      const body = JSON.parse((await readBody(req)) || '{}') as { access_token?: string };
+      if (!body.access_token || !tokens.delete(body.access_token))
+        return json(res, 404, { message: 'Not Found' });
+      res.writeHead(204).end();
+      return;
     }
     if (req.method === 'GET' && (url.pathname === '/user' || url.pathname === '/user/emails')) {
       if (!req.headers['user-agent'])

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { requireAuth } from '../../src/index.js';
 import { Browser } from '../helpers/browser.js';
@@ -148,5 +149,79 @@ describe('GitHub (plain OAuth 2.0)', () => {
     github.user = { id: 4, login: 'mapped', name: 'Ignored', publicEmail: null, emails: [] };
     const res = await signInWithGitHub(new Browser(), 'custom');
     expect(((await res.json()) as { user: unknown }).user).toMatchObject({ name: '@mapped', email: null });
+  });
+});
+
+describe('revocation at GitHub and at a provider without any', () => {
+  let app: Stack;
+  beforeAll(async () => {
+    app = await startStack({
+      providers: () => ({
+        github: {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          authorizationUrl: `${github.origin}/login/oauth/authorize`,
+          tokenUrl: `${github.origin}/login/oauth/access_token`,
+          userinfoUrl: `${github.origin}/user`,
+          revocationUrl: `${github.origin}/applications`,
+          mode: 'integration',
+        },
+        custom: {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          authorizationUrl: `${github.origin}/login/oauth/authorize`,
+          tokenUrl: `${github.origin}/login/oauth/access_token`,
+          userinfoUrl: `${github.origin}/user`,
+          mode: 'integration',
+          profile: (raw) => ({
+            providerAccountId: `custom-${String(raw.id)}`,
+            email: null,
+            emailVerified: false,
+            name: null,
+            avatarUrl: null,
+          }),
+        },
+      }),
+      router: { tokenEncryption: { keys: { k1: randomBytes(32).toString('base64') }, current: 'k1' } },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function connected(provider: string): Promise<{ userId: string; token: string }> {
+    const browser = new Browser();
+    const { url } = await browser.follow(app.url(`/auth/${provider}/login`), (next) =>
+      next.pathname.endsWith('/callback'),
+    );
+    const res = await browser.request(url, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(200);
+    const userId = ((await res.json()) as { user: { id: string } }).user.id;
+    return { userId, token: await app.router.forUser(userId).token(provider) };
+  }
+  const userStatus = (token: string) =>
+    fetch(`${github.origin}/user`, { headers: { authorization: `Bearer ${token}`, 'user-agent': 't' } }).then(
+      (r) => r.status,
+    );
+
+  it('revokes a GitHub token through its REST API (DELETE /applications/{client_id}/token)', async () => {
+    const { userId, token } = await connected('github');
+    expect(await userStatus(token)).toBe(200);
+    expect(await app.router.forUser(userId).disconnect('github', { revoke: true })).toEqual({
+      revoked: true,
+    });
+    expect(github.requests).toContain(`DELETE /applications/${CLIENT_ID}/token`);
+    expect(await userStatus(token)).toBe(401);
+  });
+
+  it('says why nothing was revoked at a provider without revocation', async () => {
+    const { userId, token } = await connected('custom');
+    expect(await app.router.forUser(userId).disconnect('custom', { revoke: true })).toEqual({
+      revoked: false,
+      reason: 'not_supported',
+    });
+    // Nothing was sent: the token still works at the provider; ours is gone.
+    expect(await userStatus(token)).toBe(200);
+    await expect(app.router.forUser(userId).token('custom')).rejects.toMatchObject({ code: 'not_connected' });
   });
 });
