@@ -67,7 +67,6 @@ export { type OAuthRouter, oauthRouter, type RouterUsers } from './router.js';
 export type { BearerSessionTokens } from './session/app-sessions.js';
 export type { UserSession } from './session/user-sessions.js';
 export { type DisconnectOptions, ProviderAccess } from './tokens/provider-access.js';
-export type { Disconnected } from './tokens/vault.js';
 export type {
   ConnectionErrorRecord,
   ConnectionHealth,
@@ -77,6 +76,7 @@ export type {
   ConnectionStatus,
   TokenRepository,
 } from './tokens/types.js';
+export type { Disconnected } from './tokens/vault.js';
 export type { OAuthSessionData } from './types/augment.js';
 export type { LinkedAccount, OAuthUser, UserRepository } from './users/types.js';
 export type { UnlinkOptions } from './users/user-accounts.js';
