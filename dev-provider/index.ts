@@ -118,6 +118,14 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       RefreshToken: 14 * 24 * 3600,
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // oidc-provider refuses outgoing requests (back-channel logout, a client's jwks_uri) to special-use addresses,
+    // an SSRF guard for production. Here the apps it serves run on loopback: let requests to loopback through.
+    fetch: (url, init) => {
+      const { hostname } = new URL(url);
+      const loopback = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+      const { dispatcher: _guard, ...rest } = init as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, loopback ? rest : init);
+    },
     async findAccount(_ctx, sub) {
       const claims = accounts.get(sub);
       if (!claims) return undefined;

@@ -102,7 +102,7 @@ export type OAuthRouter = RequestHandler & {
 export interface RouterUsers {
   /**
    * The user's active browser and app sessions ("your devices"), newest first, with `current` set on the session
-   * of `req` when given. Sessions from before version 0.2 are not listed.
+   * of `req` when given. Sessions from before sessions were indexed are not listed.
    */
   sessions(userId: string, req?: Request): Promise<UserSession[]>;
   /** Signs one session (an `id` from {@link RouterUsers.sessions}) out, on every instance. @returns false when there is no such session. */

@@ -30,7 +30,7 @@ export interface ConnectionRecord {
   updatedAt: number;
   /**
    * What the management view shows about the connection's tokens, without decrypting them. Absent on records
-   * written before version 0.2 (they report `null` for what it would say).
+   * stored before token health was kept (they report `null` for what it would say).
    */
   health?: ConnectionHealthRecord;
 }
@@ -102,9 +102,9 @@ export interface ConnectionInfo {
   expiresAt: Date | null;
   /** When the record last changed (a grant, a refresh, a failure). */
   updatedAt: Date;
-  /** When the connection was first made; null for records written before version 0.2. */
+  /** When the connection was first made; null for records stored before token health was kept. */
   createdAt: Date | null;
-  /** Whether a refresh token is held; null for records written before version 0.2. */
+  /** Whether a refresh token is held; null for records stored before token health was kept. */
   hasRefreshToken: boolean | null;
   /** When the tokens were last refreshed; null when never (or unknown). */
   lastRefreshAt: Date | null;

@@ -37,8 +37,8 @@ export class UserAccounts {
   }
 
   /**
-   * The user's active sessions ("your devices"), browser and app, newest first. Sessions created before version
-   * 0.2 are not listed (they were not indexed).
+   * The user's active sessions ("your devices"), browser and app, newest first. Sessions created before sessions
+   * were indexed are not listed.
    * @param userId - The user.
    * @param current - The asking request's session id or app session family, to mark its entry `current`.
    */

@@ -16,7 +16,7 @@ export interface PostgresTokenRepositoryOptions {
 
 /**
  * The DDL of the connections table, for your migration tool. Idempotent; it also adds the `health` column
- * (version 0.2) to a table created by an earlier version.
+ * to a table created before token health was kept.
  * @param table - Table name, default `oauth_connections`.
  */
 export function postgresTokenSchema(table = 'oauth_connections'): string {
