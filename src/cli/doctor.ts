@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadIoredis } from '../adapters/redis/load-ioredis.js';
 import { clientCredentialsToken } from '../client/client-credentials.js';
 import { createProviderClient } from '../client/provider-client.js';
@@ -100,7 +101,7 @@ export async function diagnose(
     }
     await checkProvider(provider, add);
   }
-  if (typeof options.redis === 'string') await checkRedis(options.redis, add);
+  if (typeof options.redis === 'string') await checkRedis(options.redis, config.keyPrefix, add);
   return findings;
 }
 
@@ -225,6 +226,7 @@ async function probeCredentials(
 
 async function checkRedis(
   url: string,
+  keyPrefix: string,
   add: (level: Finding['level'], subject: string, message: string) => void,
 ) {
   const { Redis } = loadIoredis();
@@ -237,13 +239,33 @@ async function checkRedis(
   client.on('error', () => {});
   try {
     await client.connect();
-    const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
-    const major = Number(version.split('.')[0]);
-    if (major < 6 || (major === 6 && Number(version.split('.')[1]) < 2)) {
+    // INFO is not needed by the library (ioredis treats a NOPERM on its ready check as ready): an ACL may deny it.
+    const info = await client.info('server').catch((err: unknown) => {
+      if (err instanceof Error && err.message.startsWith('NOPERM')) return undefined;
+      throw err;
+    });
+    const version = info === undefined ? undefined : (/redis_version:(\S+)/.exec(info)?.[1] ?? '?');
+    const [major, minor] = (version ?? '').split('.').map(Number);
+    if (version !== undefined && ((major ?? 0) < 6 || (major === 6 && (minor ?? 0) < 2))) {
       add('fail', 'redis', `Redis ${version} is too old: GETDEL needs 6.2 or later`);
-    } else {
-      add('ok', 'redis', `reachable (Redis ${version})`);
+      return;
     }
+    add(
+      'ok',
+      'redis',
+      version
+        ? `reachable (Redis ${version})`
+        : 'reachable (INFO is denied: the version, 6.2 or later, is not checked)',
+    );
+    const refused = await refusedCommands(client, keyPrefix);
+    if (refused.length === 0)
+      add('ok', 'redis', `the user may run every command the library uses on ${keyPrefix}* keys`);
+    else
+      add(
+        'fail',
+        'redis',
+        `the Redis user may not run ${refused.join(', ')} on ${keyPrefix}* keys (NOPERM): grant the ACL rule in docs/operations.md`,
+      );
   } catch (err) {
     add(
       'fail',
@@ -259,4 +281,52 @@ async function checkRedis(
 export function formatFindings(findings: Finding[]): string {
   const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
   return findings.map((f) => `${mark[f.level]} ${f.subject}: ${f.message}`).join('\n');
+}
+
+/**
+ * Runs every command the library sends, on scratch keys under the key prefix, and names those Redis refuses
+ * for this user (an ACL without them). Scripts count: Redis checks the commands a script calls too.
+ */
+async function refusedCommands(
+  client: { call(command: string, ...args: string[]): Promise<unknown> },
+  keyPrefix: string,
+): Promise<string[]> {
+  const key = `${keyPrefix}doctor:${randomBytes(6).toString('hex')}`;
+  const probes: [string, string[]][] = [
+    ['SET', [key, '1', 'EX', '60', 'NX']],
+    ['SET', [`${key}:px`, '1', 'PX', '60000', 'NX']],
+    ['GET', [key]],
+    ['GETDEL', [key]],
+    ['INCR', [`${key}:n`]],
+    ['DECR', [`${key}:n`]],
+    ['PTTL', [`${key}:n`]],
+    ['PEXPIRE', [`${key}:n`, '60000']],
+    ['EXPIRE', [`${key}:n`, '60']],
+    ['HSET', [`${key}:h`, 'f', '1']],
+    ['HGET', [`${key}:h`, 'f']],
+    ['HGETALL', [`${key}:h`]],
+    ['HDEL', [`${key}:h`, 'f']],
+    ['SADD', [`${key}:s`, 'm']],
+    ['SMEMBERS', [`${key}:s`]],
+    ['SREM', [`${key}:s`, 'm']],
+    ['RPUSH', [`${key}:l`, 'v']],
+    ['LRANGE', [`${key}:l`, '0', '-1']],
+    ['LREM', [`${key}:l`, '0', 'v']],
+    ['EVAL', ["return redis.call('GET', KEYS[1])", '1', key]],
+    ['SCRIPT', ['LOAD', 'return 1']],
+    ['EVALSHA', ['e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0']],
+    ['DEL', [key, `${key}:px`, `${key}:n`, `${key}:h`, `${key}:s`, `${key}:l`]],
+  ];
+  const refused: string[] = [];
+  for (const [command, args] of probes) {
+    try {
+      await client.call(command, ...args);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOPERM')) {
+        const name = command === 'SCRIPT' ? 'SCRIPT LOAD' : command;
+        if (!refused.includes(name)) refused.push(name);
+      }
+    }
+  }
+  return refused;
 }

@@ -21,10 +21,10 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Starts an app instance in its own process and resolves once it listens. */
-export function startWorker(config: WorkerConfig): Promise<Worker> {
+/** Starts an app instance in its own process (with extra environment variables) and resolves once it listens. */
+export function startWorker(config: WorkerConfig, env: Record<string, string> = {}): Promise<Worker> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/app-worker.ts'], {
-    env: { ...process.env, NODE_OPTIONS: '', WORKER_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, NODE_OPTIONS: '', WORKER_CONFIG: JSON.stringify(config), ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -1,11 +1,11 @@
-import { storeUnavailable } from '../../errors.js';
+import { OAuthRouterError, storeUnavailable } from '../../errors.js';
 
 /** Runs a Redis command and turns any transport failure into `store_unavailable`, so callers fail closed. */
 export async function guard<T>(command: () => Promise<T>): Promise<T> {
   try {
     return await command();
   } catch (err) {
-    throw storeUnavailable(err);
+    throw refusedByRedis(err) ?? storeUnavailable(err);
   }
 }
 
@@ -15,7 +15,31 @@ export async function guard<T>(command: () => Promise<T>): Promise<T> {
  * bugs, not outages, and must stay `internal_error`.
  */
 export function asStoreError(err: unknown): unknown {
-  return isRedisConnectionError(err) ? storeUnavailable(err) : err;
+  return refusedByRedis(err) ?? (isRedisConnectionError(err) ? storeUnavailable(err) : err);
+}
+
+/**
+ * A command Redis refused for who we are (an ACL user without the permission, a wrong password, no
+ * authentication): a configuration error to fix, not an outage to wait out, so `invalid_config` with Redis's own
+ * words (they name the command, never the password) and the fix.
+ */
+function refusedByRedis(err: unknown): OAuthRouterError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  // A command a Lua script calls is refused with a plain ERR naming the script, not with NOPERM.
+  const inScript = /^ERR The user executing the script can't run this command/.test(err.message);
+  const match = inScript ? ['NOPERM', 'NOPERM'] : /^(NOPERM|WRONGPASS|NOAUTH)\b/.exec(err.message);
+  if (!match) return undefined;
+  const fix =
+    match[1] === 'NOPERM'
+      ? 'grant the Redis user the ACL rule in docs/operations.md (keys ~<keyPrefix>*, and the commands listed there)'
+      : 'check the user name and password in the redis URL (or your client), e.g. rediss://<user>:<password>@host:port';
+  return new OAuthRouterError(
+    'invalid_config',
+    `Redis refused a command: ${err.message.slice(0, 200)}; ${fix}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 function isRedisConnectionError(err: unknown): boolean {

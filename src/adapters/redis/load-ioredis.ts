@@ -15,6 +15,7 @@ export interface IoredisModule {
   ) => RedisClient & {
     connect(): Promise<void>;
     info(section: string): Promise<string>;
+    call(command: string, ...args: string[]): Promise<unknown>;
   };
 }
 
