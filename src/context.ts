@@ -186,6 +186,7 @@ export function createContext(config: ResolvedConfig): RouterParts {
     store: sessionStore,
     bearer,
     browserLifetimeMs: config.session.maxAgeSeconds * 1000,
+    appLifetimeMs: (config.appCallbacks?.sessionLifetime ?? 0) * 1000,
     recordIp: config.session.recordIp,
   });
   const context: RouterContext = {

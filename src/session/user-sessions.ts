@@ -35,6 +35,8 @@ export interface UserSessionsOptions {
   bearer: BearerSessions | undefined;
   /** Lifetime of a cookie session. */
   browserLifetimeMs: number;
+  /** Absolute lifetime of an app session (0 without app sessions). */
+  appLifetimeMs: number;
   /** Record the client address at sign-in. */
   recordIp: boolean;
 }
@@ -61,7 +63,7 @@ export class UserSessions {
   ): Promise<void> {
     const now = Date.now();
     const expiresAt = now + this.#o.browserLifetimeMs;
-    await this.#remember(userId, provider, origin, expiresAt);
+    await this.#remember(userId, provider, origin);
     await this.#o.index.add(
       userId,
       this.#entry(req, 'browser', req.sessionID, provider, now, expiresAt, origin),
@@ -77,7 +79,7 @@ export class UserSessions {
     expiresAt: number,
     origin?: ProviderOrigin,
   ): Promise<void> {
-    await this.#remember(userId, provider, origin, expiresAt);
+    await this.#remember(userId, provider, origin);
     await this.#o.index.add(
       userId,
       this.#entry(req, 'app', familyId, provider, Date.now(), expiresAt, origin),
@@ -104,14 +106,11 @@ export class UserSessions {
     return chosen.length;
   }
 
-  async #remember(
-    userId: string,
-    provider: string,
-    origin: ProviderOrigin | undefined,
-    until: number,
-  ): Promise<void> {
+  async #remember(userId: string, provider: string, origin: ProviderOrigin | undefined): Promise<void> {
     if (!origin) return;
-    const ttl = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+    // As long as the longest session of either kind may live from now: each sign-in rewrites the key, and a
+    // shorter TTL must never cut short the way to an earlier, longer-lived session.
+    const ttl = Math.ceil(Math.max(this.#o.browserLifetimeMs, this.#o.appLifetimeMs) / 1000);
     await this.#o.kv.set(this.#originKey(provider, 'sub', origin.sub), userId, ttl);
     if (origin.sid) await this.#o.kv.set(this.#originKey(provider, 'sid', origin.sid), userId, ttl);
   }
