@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
@@ -17,6 +18,21 @@ describe('app session absolute lifetime', () => {
     redisUrl: redis().url,
     router: { appCallbacks: { allowedRedirects: [APP], sessionLifetimeSeconds: LIFETIME } },
   }));
+
+  it('stores no token longer than its session may live (every TTL capped at what is left)', async () => {
+    const tokens = await newAppSession(stack(), APP);
+    const ttl = async (kind: string, secret: string) =>
+      redis()
+        .client()
+        .pttl(`oar:bearer:${kind}:${createHash('sha256').update(secret).digest('base64url')}`);
+    for (const [kind, secret] of [
+      ['refresh', tokens.refreshToken],
+      ['access', tokens.accessToken],
+    ] as const) {
+      const left = await ttl(kind, secret);
+      expect([kind, left > 0 && left <= LIFETIME * 1000]).toEqual([kind, true]);
+    }
+  });
 
   it('ends a session that keeps refreshing once its absolute lifetime is over', async () => {
     const started = Date.now();
