@@ -63,6 +63,16 @@ describe('token encryption keys', () => {
       expect([name, ring]).toEqual([name, undefined]);
       expect(problems[0]).toMatch(/^tokenEncryption\.keys\.k1 must be 32 random bytes in base64/);
     }
+    // Decodes to 32 bytes, but is not what those bytes encode to (a line break inside, or the last character's
+    // unused bits set): a copy-paste accident or a different key than the operator thinks.
+    const last = good[42] as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1] as string;
+    for (const value of [`${good.slice(0, 22)}\n${good.slice(22)}`, `${good.slice(0, 42)}${sibling}=`]) {
+      expect(problemsOf({ keys: { k1: value }, current: 'k1' }).problems[0]).toMatch(
+        /must be 32 random bytes/,
+      );
+    }
     // Padding may be left out, or doubled: the key is the same 32 bytes.
     for (const value of [good, good.replace(/=+$/, ''), `${good}=`]) {
       expect(problemsOf({ keys: { k1: value }, current: 'k1' }).problems).toEqual([]);
@@ -99,6 +109,9 @@ describe('returnTo', () => {
     );
     expect(checkReturnTo('https://app.example.com/x?y=1', base, none)).toBe('https://app.example.com/x?y=1');
     expect(() => checkReturnTo('https://evil.example.com/', base, allowed)).toThrow();
+    // Plain http stays usable where the app itself is served over http (local development).
+    const local = new URL('http://localhost:3000/');
+    expect(checkReturnTo('http://localhost:3000/page', local, none)).toBe('http://localhost:3000/page');
     expect(() =>
       checkReturnTo('ftp://docs.example.com/file', base, new Set(['ftp://docs.example.com'])),
     ).toThrow();

@@ -58,6 +58,8 @@ describe('token encryption (AES-256-GCM)', () => {
     expect(() => open(ring, 'plaintext-token', 'aad')).toThrow(
       expect.objectContaining({ code: 'token_unreadable' }),
     );
+    // A record of another format version is not read as this one, even when its bytes would decrypt.
+    expect(() => open(ring, sealed.replace(/^[^.]+/, 'v9'), 'aad')).toThrow(/not a sealed token record/);
   });
 
   it('refuses a record whose GCM tag was cut short (a 4-byte tag is forgeable in about 2^32 tries)', () => {
