@@ -21,6 +21,7 @@ describe('app callback URLs', () => {
     expect(unsafeAppCallback('myapp://auth/call back')).toBe(
       'must be printable ASCII without spaces or backslashes (percent-encode anything else)',
     );
+    expect(unsafeAppCallback('auth/callback')).toBe('must be an absolute URL');
     expect(unsafeAppCallback('myapp://auth/callback')).toBeUndefined();
   });
 });
