@@ -10,11 +10,15 @@ import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { machine, writeSection } from './results.js';
-import { signInThroughProvider, startContender } from './support.js';
+import { requireTools, signInThroughProvider, startContender } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const COUNTS = (process.env.BENCH_SESSIONS ?? '10000,100000,1000000').split(',').map(Number);
 
+requireTools([
+  { command: 'wrk', apt: 'wrk' },
+  { command: 'taskset', apt: 'util-linux' },
+]);
 const redis = await startRedis();
 const client = redis.client();
 const port = await freePort();

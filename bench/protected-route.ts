@@ -15,7 +15,7 @@ import { Browser } from '../test/helpers/browser.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { writeResults } from './results.js';
-import { removeBeforeCheckout, signInThroughProvider, startContender } from './support.js';
+import { removeBeforeCheckout, requireTools, signInThroughProvider, startContender } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -42,6 +42,10 @@ interface Usage {
   at: number;
 }
 
+requireTools([
+  { command: 'wrk', apt: 'wrk' },
+  { command: 'taskset', apt: 'util-linux' },
+]);
 const redis = await startRedis();
 const ports = Object.fromEntries(
   await Promise.all(KINDS.map(async (k) => [k, await freePort()] as const)),

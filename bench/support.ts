@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -123,4 +123,19 @@ export function removeBeforeCheckout(): void {
   execFileSync('git', ['worktree', 'remove', '--force', before], { stdio: 'ignore' });
   rmSync(before, { recursive: true, force: true });
   before = undefined;
+}
+
+/**
+ * Exits with one line naming the package to install when a tool the benchmark drives is missing, instead of the
+ * stack trace a failed spawn would print halfway through a run.
+ */
+export function requireTools(tools: readonly { command: string; apt: string }[]): void {
+  for (const { command, apt } of tools) {
+    if (spawnSync(command, ['--version'], { stdio: 'ignore' }).error) {
+      console.error(
+        `bench: \`${command}\` is missing: install it with \`apt-get install -y ${apt}\` (Debian/Ubuntu)`,
+      );
+      process.exit(1);
+    }
+  }
 }
