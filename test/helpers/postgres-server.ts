@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,13 @@ import { freePort } from './free-port.js';
 export interface TestPostgres {
   url: string;
   pool: pg.Pool;
+  /**
+   * Kills the server at once (no shutdown checkpoint), as a crash would, without blocking the event loop, so
+   * requests in flight meet it; only for the private server.
+   */
+  kill?(): Promise<void>;
+  /** Starts a killed server again on the same port. */
+  start?(): void;
   stop(): Promise<void>;
 }
 
@@ -84,9 +91,31 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle client whose server went away is reported here; without a listener, pg's pool would crash the process.
+  pool.on('error', () => {});
+  const startArgs = [
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+    '-w',
+    '-l',
+    join(dir, `log-${port}`),
+    'start',
+  ];
   return {
     url,
     pool,
+    kill: () =>
+      new Promise<void>((resolve, reject) => {
+        const command = join(bin, 'pg_ctl');
+        const args = ['-D', data, '-m', 'immediate', 'stop'];
+        const [file, argv] = asRoot
+          ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+          : [command, args];
+        execFile(file, argv, (err) => (err ? reject(err) : resolve()));
+      }),
+    start: () => run('pg_ctl', startArgs),
     async stop() {
       await pool.end();
       try {
