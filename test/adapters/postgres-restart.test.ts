@@ -48,10 +48,6 @@ restartable('PostgreSQL restarted while tokens are read and written', () => {
     const [outcomes] = await Promise.all([Promise.all(racing), postgres.kill?.()]);
     await expect(repo.get(first.userId, 'acme')).rejects.toMatchObject({ code: 'store_unavailable' });
     await expect(repo.put({ ...first, version: 3 }, 2)).rejects.toMatchObject({ code: 'store_unavailable' });
-    console.log(
-      'outcomes',
-      outcomes.map((o) => (typeof o === 'string' ? o : (o as { code?: string }).code)).join(' '),
-    );
     for (const outcome of outcomes) {
       if (typeof outcome !== 'string') expect(outcome).toMatchObject({ code: 'store_unavailable' });
     }
