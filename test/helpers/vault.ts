@@ -72,3 +72,16 @@ export function unseal(keyring: Keyring, record: ConnectionRecord): TokenSet {
     open(keyring, record.sealed, `oar-token-v1\u0000${record.userId}\u0000${record.provider}`),
   ) as TokenSet;
 }
+
+/** Revokes a token at the provider (RFC 7009), as the user removing the app's access there would. */
+export async function revokeAtProvider(issuer: string, clientSecret: string, token: string, hint: string) {
+  const res = await fetch(`${issuer}/token/revocation`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`acme-app:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ token, token_type_hint: hint }),
+  });
+  if (res.status !== 200) throw new Error(`the provider answered ${res.status} to the revocation`);
+}

@@ -5,7 +5,7 @@ import type { ConnectionRecord } from '../../src/tokens/types.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { CLIENT_SECRET, type Stack, signIn, TEST_SECRET } from '../helpers/stack.js';
-import { expireConnection, newKey, unseal, vaultRoutes } from '../helpers/vault.js';
+import { expireConnection, newKey, revokeAtProvider, unseal, vaultRoutes } from '../helpers/vault.js';
 import { startJob } from '../helpers/workers.js';
 
 // router.forUser(userId) called straight on the router object, as a background job would: no Express request.
@@ -89,15 +89,7 @@ describe('router.forUser() outside an HTTP request', () => {
   it('marks the connection needs_reauth on a refused refresh and throws ReauthRequiredError, also to req.oauth', async () => {
     const { browser, userId } = await connectedUser();
     const tokens = unseal(ring(), (await repo().get(userId, 'acme')) as ConnectionRecord);
-    const revoked = await fetch(`${stack().op.issuer}/token/revocation`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`acme-app:${CLIENT_SECRET}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: tokens.refreshToken as string, token_type_hint: 'refresh_token' }),
-    });
-    expect(revoked.status).toBe(200);
+    await revokeAtProvider(stack().op.issuer, CLIENT_SECRET, tokens.refreshToken as string, 'refresh_token');
     await expireConnection(repo(), userId);
     const access = stack().router.forUser(userId);
     const err = await access.fetch('acme', me()).catch((e: unknown) => e);

@@ -5,7 +5,7 @@ import type { ConnectionRecord } from '../../src/tokens/types.js';
 import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { CLIENT_SECRET, type Stack, signIn } from '../helpers/stack.js';
-import { expireConnection, newKey, unseal, vaultRoutes } from '../helpers/vault.js';
+import { expireConnection, newKey, revokeAtProvider, unseal, vaultRoutes } from '../helpers/vault.js';
 
 const K1 = newKey();
 const redis = useRedis();
@@ -105,15 +105,7 @@ describe('token health in the management view', () => {
   it('says needs_reauth with the provider error when the refresh token is refused', async () => {
     const { browser, userId } = await signedIn(stack());
     const tokens = unseal(keyring, (await repo().get(userId, 'acme')) as ConnectionRecord);
-    const revoked = await fetch(`${stack().op.issuer}/token/revocation`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`acme-app:${CLIENT_SECRET}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: tokens.refreshToken as string, token_type_hint: 'refresh_token' }),
-    });
-    expect(revoked.status).toBe(200);
+    await revokeAtProvider(stack().op.issuer, CLIENT_SECRET, tokens.refreshToken as string, 'refresh_token');
     await expireConnection(repo(), userId);
     expect((await browser.request(stack().url('/api/profile'), { headers: json })).status).toBe(401);
     const [acme] = await connections(browser);

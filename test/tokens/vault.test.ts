@@ -6,7 +6,7 @@ import { Browser } from '../helpers/browser.js';
 import { useRedis, useStack } from '../helpers/lifecycle.js';
 import { requestApp } from '../helpers/request-app.js';
 import { CLIENT_SECRET, type Stack, signIn, startStack } from '../helpers/stack.js';
-import { expireConnection, newKey, unseal, vaultRoutes } from '../helpers/vault.js';
+import { expireConnection, newKey, revokeAtProvider, unseal, vaultRoutes } from '../helpers/vault.js';
 
 const K1 = newKey();
 const redis = useRedis();
@@ -38,18 +38,6 @@ async function signedIn(s: Stack, email = `u${Math.random().toString(36).slice(2
   expect(res.status).toBe(200);
   const { user } = (await res.json()) as { user: { id: string } };
   return { browser, userId: user.id };
-}
-
-async function revokeAtProvider(s: Stack, token: string, hint: string): Promise<void> {
-  const res = await fetch(`${s.op.issuer}/token/revocation`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`acme-app:${CLIENT_SECRET}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ token, token_type_hint: hint }),
-  });
-  expect(res.status).toBe(200);
 }
 
 describe('integration mode keeps sealed tokens', () => {
@@ -186,7 +174,7 @@ describe('req.oauth.fetch', () => {
     const email = `reauth-${Date.now()}@example.test`;
     const { browser, userId } = await signedIn(stack(), email);
     const tokens = unseal(keyring({ k1: K1 }, 'k1'), (await repo().get(userId, 'acme')) as ConnectionRecord);
-    await revokeAtProvider(stack(), tokens.refreshToken as string, 'refresh_token');
+    await revokeAtProvider(stack().op.issuer, CLIENT_SECRET, tokens.refreshToken as string, 'refresh_token');
     await expireConnection(repo(), userId);
     const res = await browser.request(stack().url('/api/profile'), { headers: json });
     expect(res.status).toBe(401);
