@@ -21,7 +21,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 2;
-const ALL = ['bare', 'one-read', 'floor', 'passport', 'eoc', 'ours-before', 'ours'] as const;
+const ALL = ['bare', 'one-read', 'floor', 'floor-notouch', 'passport', 'eoc', 'ours-before', 'ours'] as const;
 type Kind = (typeof ALL)[number];
 const ONLY = process.env.BENCH_ONLY?.split(',') as Kind[] | undefined;
 const KINDS = ALL.filter((k) => !ONLY || ONLY.includes(k));
@@ -113,7 +113,7 @@ async function sessionCookie(kind: Kind, port: number): Promise<string | undefin
   const browser = new Browser();
   const host = `127.0.0.1:${port}`;
   if (kind === 'bare') return undefined;
-  if (kind === 'floor' || kind === 'passport' || kind === 'one-read') {
+  if (kind === 'floor' || kind === 'floor-notouch' || kind === 'passport' || kind === 'one-read') {
     await browser.request(`${origin}/bench-login`);
   } else {
     await signInThroughProvider(

@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   bare: 'bare Express 5',
   'one-read': 'hand-written: signed cookie + one Redis GET, nothing else (yardstick)',
   floor: 'express-session + connect-redis 8.1 (hand-written check)',
+  'floor-notouch': 'the same with connect-redis `disableTouch` (no write per request)',
   passport: 'passport session',
   eoc: 'express-openid-connect `requiresAuth()`',
   'ours-before': `express-oauth-router at ${BEFORE_REVISION}`,
