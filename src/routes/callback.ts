@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { exchangeCode } from '../client/code-exchange.js';
+import type { ResolvedProvider } from '../config/types.js';
 import type { RouterContext } from '../context.js';
 import { OAuthRouterError, toOAuthRouterError } from '../errors.js';
 import { consumeFlowState } from '../flow/flow-state.js';
@@ -84,10 +85,8 @@ export function callbackRoute(context: RouterContext): RequestHandler {
       await context.userSessions.recordBrowser(req, user.id, provider, origin);
       context.events.emit('signIn', { provider, userId: user.id, kind, app: false });
       config.logger.info('express-oauth-router: signed in', { provider, userId: user.id, kind });
-      // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
-      // root. API clients (and a JSON-preferring Accept) get { user }.
       span.set('oauth.sign_in.kind', kind);
-      if (flow.consentRetry && (await lacksRefreshToken(context, user.id, provider))) {
+      if (flow.consentRetry && (await lacksRefreshToken(context, providerClient.provider, user.id))) {
         // Signed in, but this provider sends a refresh token only with consent (Google): ask for it, once.
         span.set('oauth.consent_retry', true);
         await redirectToProvider(req, res, context, providerClient, {
@@ -99,16 +98,21 @@ export function callbackRoute(context: RouterContext): RequestHandler {
         });
         return;
       }
+      // A browser that completes a sign-in lands on a page, never on JSON: returnTo, successRedirect, else the app's
+      // root. API clients (and a JSON-preferring Accept) get { user }.
       if (landAfterLogin(req, res, config, flow.returnTo)) return;
       res.status(200).json({ user });
     });
 }
 
 /** Whether an integration-mode connection just made holds no refresh token. */
-async function lacksRefreshToken(context: RouterContext, userId: string, provider: string): Promise<boolean> {
-  const configured = context.config.providers.get(provider);
-  if (configured?.mode !== 'integration' || !context.vault) return false;
-  return !(await context.vault.holdsRefreshToken(userId, provider));
+async function lacksRefreshToken(
+  context: RouterContext,
+  provider: ResolvedProvider,
+  userId: string,
+): Promise<boolean> {
+  if (provider.mode !== 'integration' || !context.vault) return false;
+  return !(await context.vault.holdsRefreshToken(userId, provider.name));
 }
 
 /**

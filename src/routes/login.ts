@@ -5,7 +5,7 @@ import type { RouterContext } from '../context.js';
 import { OAuthRouterError } from '../errors.js';
 import { checkAppRedirect } from '../flow/app-redirect.js';
 import { parseExtraScopes } from '../flow/extra-scopes.js';
-import { flowStateKey, mintFlowState } from '../flow/flow-state.js';
+import { flowStateKey, type MintFlowStateInput, mintFlowState } from '../flow/flow-state.js';
 import { checkReturnTo } from '../flow/return-to.js';
 import { ensureBindingId } from '../session/binding-cookie.js';
 import { inSpan } from '../telemetry/otel.js';
@@ -54,18 +54,14 @@ export function loginRoute(context: RouterContext): RequestHandler {
     });
 }
 
-/** What a login starts with besides the provider: where it returns, who it links to, what it asks for. */
-export interface AuthorizationStart {
-  returnTo: string | undefined;
-  linkUserId: string | undefined;
-  extraScopes: string[];
-  appRedirect?: string;
-  appChallenge?: string;
-  connect?: 'app';
-  /** Login parameters passed through (already checked). */
-  loginParams: Record<string, string>;
-  consent: ConsentPlan;
-}
+/**
+ * What a login starts with besides the provider: what the pending login keeps (where it returns, who it links
+ * to, what it asks for), the login parameters passed through (already checked) and the consent plan.
+ */
+export type AuthorizationStart = Pick<
+  MintFlowStateInput,
+  'returnTo' | 'linkUserId' | 'extraScopes' | 'appRedirect' | 'appChallenge' | 'connect'
+> & { loginParams: Record<string, string>; consent: ConsentPlan };
 
 /**
  * Mints a pending login (state, nonce, PKCE verifier, bound to this browser) and redirects to the provider's
@@ -79,29 +75,25 @@ export async function redirectToProvider(
   start: AuthorizationStart,
 ): Promise<void> {
   const { config } = context;
+  const { loginParams, consent, ...kept } = start;
   // Discover before writing anything, so an unreachable provider leaves no state behind.
   await providerClient.configuration();
   const bindingId = ensureBindingId(req, res, config);
   const secrets = await mintFlowState({
+    ...kept,
     store: context.kvStore,
     keyPrefix: config.keyPrefix,
     ttlSeconds: config.stateTtlSeconds,
     provider: providerClient.provider.name,
     bindingId,
-    returnTo: start.returnTo,
-    linkUserId: start.linkUserId,
-    extraScopes: start.extraScopes,
-    appRedirect: start.appRedirect,
-    appChallenge: start.appChallenge,
-    connect: start.connect,
-    consentRetry: start.consent.retryIfNoRefreshToken || undefined,
+    consentRetry: consent.retryIfNoRefreshToken || undefined,
   });
   const url = await buildAuthorizationUrl(
     providerClient,
     secrets,
     start.extraScopes,
-    start.loginParams,
-    start.consent.skip,
+    loginParams,
+    consent.skip,
   ).catch(async (err: unknown) => {
     // A pushed request the provider refused: the pending login can never complete, so it is not kept.
     await context.kvStore.delete(flowStateKey(config.keyPrefix, secrets.state));

@@ -65,24 +65,25 @@ export async function startPostgres(): Promise<TestPostgres> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   // A port from freePort() is free only until someone else binds it (on a busy machine, another test suite running
   // alongside can): then the server cannot listen, pg_ctl fails, and this tries another port, up to 5 times.
+  const log = (port: number) => join(dir, `log-${port}`);
+  const startArgs = (port: number) => [
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+    '-w',
+    '-l',
+    log(port),
+    'start',
+  ];
   let port = 0;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    const log = join(dir, `log-${port}`);
     try {
-      run('pg_ctl', [
-        '-D',
-        data,
-        '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-        '-w',
-        '-l',
-        log,
-        'start',
-      ]);
+      run('pg_ctl', startArgs(port));
       break;
     } catch (err) {
-      const reason = existsSync(log) ? readFileSync(log, 'utf8') : '';
+      const reason = existsSync(log(port)) ? readFileSync(log(port), 'utf8') : '';
       if (attempt >= 5 || !/could not (bind|create any TCP\/IP sockets)|already in use/i.test(reason)) {
         rmSync(dir, { recursive: true, force: true });
         throw new Error(`PostgreSQL did not start on port ${port}: ${reason.trim()}`, { cause: err });
@@ -93,16 +94,6 @@ export async function startPostgres(): Promise<TestPostgres> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle client whose server went away is reported here; without a listener, pg's pool would crash the process.
   pool.on('error', () => {});
-  const startArgs = [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-    '-w',
-    '-l',
-    join(dir, `log-${port}`),
-    'start',
-  ];
   return {
     url,
     pool,
@@ -115,7 +106,7 @@ export async function startPostgres(): Promise<TestPostgres> {
           : [command, args];
         execFile(file, argv, (err) => (err ? reject(err) : resolve()));
       }),
-    start: () => run('pg_ctl', startArgs),
+    start: () => run('pg_ctl', startArgs(port)),
     async stop() {
       await pool.end();
       try {

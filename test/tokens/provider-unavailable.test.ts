@@ -108,6 +108,23 @@ describe('a token endpoint that asks to wait (429/503 with Retry-After)', () => 
     }
   });
 
+  it('waits at most an hour, whatever Retry-After asks for', async () => {
+    const { browser, userId } = await signedIn(stack());
+    await expireConnection(repo(), userId);
+    busyTokenEndpoint(stack(), 503, { 'retry-after': String(7 * 24 * 3600) });
+    try {
+      const res = await browser.request(stack().url('/api/profile'), { headers: json });
+      expect(res.status).toBe(503);
+      const { retryAfter } = (await res.json()) as { retryAfter: number };
+      expect(retryAfter).toBeGreaterThan(3590);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+      expect(await redis().client().ttl('oar:provider-wait:acme')).toBeLessThanOrEqual(3600);
+    } finally {
+      stack().op.intercept = undefined;
+      await redis().client().del('oar:provider-wait:acme');
+    }
+  });
+
   it('treats a 503 without Retry-After as a transient provider_error, with no wait', async () => {
     const { browser, userId } = await signedIn(stack());
     await expireConnection(repo(), userId);
