@@ -26,13 +26,13 @@ export function asStoreError(err: unknown): unknown {
 function refusedByRedis(err: unknown): OAuthRouterError | undefined {
   if (!(err instanceof Error)) return undefined;
   // A command a Lua script calls is refused with a plain ERR naming the script, not with NOPERM.
-  const inScript = /^ERR The user executing the script can't run this command/.test(err.message);
-  const match = inScript ? ['NOPERM', 'NOPERM'] : /^(NOPERM|WRONGPASS|NOAUTH)\b/.exec(err.message);
-  if (!match) return undefined;
-  const fix =
-    match[1] === 'NOPERM'
-      ? 'grant the Redis user the ACL rule in docs/operations.md (keys ~<keyPrefix>*, and the commands listed there)'
-      : 'check the user name and password in the redis URL (or your client), e.g. rediss://<user>:<password>@host:port';
+  const permission =
+    /^NOPERM\b/.test(err.message) ||
+    /^ERR The user executing the script can't run this command/.test(err.message);
+  if (!permission && !/^(WRONGPASS|NOAUTH)\b/.test(err.message)) return undefined;
+  const fix = permission
+    ? 'grant the Redis user the ACL rule in docs/operations.md (keys ~<keyPrefix>*, and the commands listed there)'
+    : 'check the user name and password in the redis URL (or your client), e.g. rediss://<user>:<password>@host:port';
   return new OAuthRouterError(
     'invalid_config',
     `Redis refused a command: ${err.message.slice(0, 200)}; ${fix}`,
